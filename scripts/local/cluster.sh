@@ -1,0 +1,111 @@
+# PostgreSQL 15 cluster management for the local stack: create, start, stop, bootstrap and
+# migrate a cluster in a folder of the repo. Sourced by stack.sh and test.sh (needs env.sh).
+# Every function is idempotent: calling it on a cluster that is already in the wanted state
+# does nothing.
+
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_SHAREDIR="${PG_SHAREDIR:-/usr/share/postgresql/15}"
+
+# Run a command as the cluster's OS owner: postgres refuses to run as root.
+as_pg_owner() {
+  if [ "$(id -u)" = 0 ]; then
+    runuser -u postgres -- "$@"
+  else
+    "$@"
+  fi
+}
+
+# cluster_init DIR PORT: initdb with the platform superuser's name, preload pg_cron, listen on
+# loopback only. The database that runs cron jobs is `postgres`, as on the platform.
+cluster_init() {
+  local dir=$1 port=$2
+  [ -f "$dir/data/PG_VERSION" ] && return 0
+  mkdir -p "$dir/data" "$dir/run" "$dir/log"
+  [ "$(id -u)" = 0 ] && chown -R postgres:postgres "$dir"
+  local pwfile="$dir/run/pwfile"
+  printf '%s\n' "$DB_PASSWORD" >"$pwfile"
+  [ "$(id -u)" = 0 ] && chown postgres "$pwfile"
+  as_pg_owner "$PG_BIN/initdb" -D "$dir/data" -U supabase_admin --pwfile="$pwfile" \
+    --auth-local=trust --auth-host=scram-sha-256 -E UTF8 --locale=C.UTF-8 >"$dir/log/initdb.log" 2>&1 ||
+    { cat "$dir/log/initdb.log" >&2; return 1; }
+  rm -f "$pwfile"
+  cat >>"$dir/data/postgresql.conf" <<EOF
+
+# --- local stack (scripts/local/cluster.sh) ---
+port = $port
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$dir/run'
+shared_preload_libraries = 'pg_cron'
+cron.database_name = 'postgres'
+cron.use_background_workers = on
+max_worker_processes = 20
+max_connections = 200
+fsync = off
+synchronous_commit = off
+full_page_writes = off
+log_min_messages = warning
+log_statement = 'none'
+EOF
+}
+
+cluster_running() {
+  local dir=$1
+  [ -f "$dir/data/postmaster.pid" ] && as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1
+}
+
+cluster_start() {
+  local dir=$1
+  cluster_running "$dir" && return 0
+  as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log/postgres.log" -w -t 60 start >/dev/null ||
+    { tail -20 "$dir/log/postgres.log" >&2; return 1; }
+}
+
+cluster_stop() {
+  local dir=$1
+  cluster_running "$dir" || return 0
+  as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+}
+
+# The superuser connection (over the cluster's own socket folder) used for bootstrap only.
+cluster_psql_super() {
+  local dir=$1 port=$2
+  shift 2
+  as_pg_owner "$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h "$dir/run" -p "$port" -U supabase_admin \
+    -d postgres "$@"
+}
+
+# cluster_bootstrap DIR PORT: the platform objects, once (a marker table records it).
+cluster_bootstrap() {
+  local dir=$1 port=$2
+  local done
+  done=$(cluster_psql_super "$dir" "$port" -tAc \
+    "select 1 from pg_namespace where nspname = 'auth'" 2>/dev/null)
+  [ "$done" = 1 ] && return 0
+  cluster_psql_super "$dir" "$port" -f "$ROOT/scripts/local/bootstrap.sql" >/dev/null
+  cluster_psql_super "$dir" "$port" -c "alter role postgres password '$DB_PASSWORD'" >/dev/null
+}
+
+# cluster_migrate PORT: apply supabase/migrations with the real CLI, as postgres.
+cluster_migrate() {
+  local port=$1
+  (cd "$ROOT" && supabase migration up --yes \
+    --remote="postgresql://postgres:${DB_PASSWORD}@${DB_HOST}:${port}/postgres") >"$STATE_DIR/migrate.log" 2>&1 ||
+    { cat "$STATE_DIR/migrate.log" >&2; return 1; }
+}
+
+# Copy the stand-in extensions into PostgreSQL's extension folder when they differ.
+install_local_extensions() {
+  local src="$ROOT/scripts/local/extensions" dst="$PG_SHAREDIR/extension" f
+  for f in "$src"/*; do
+    if ! cmp -s "$f" "$dst/$(basename "$f")"; then
+      if [ -w "$dst" ]; then
+        cp "$f" "$dst/"
+      else
+        sudo -n cp "$f" "$dst/" 2>/dev/null || {
+          echo "Cannot write $dst. Run: sudo cp $src/* $dst/" >&2
+          return 1
+        }
+      fi
+    fi
+  done
+}
