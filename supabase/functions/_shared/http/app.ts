@@ -1,0 +1,28 @@
+// The app factory every function starts from: base path, middleware order, error rendering.
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import { accessLog } from "./access-log.ts";
+import type { AppEnv } from "./context.ts";
+import { corsPolicy } from "./cors.ts";
+import { handleError, handleNotFound } from "./error-handler.ts";
+import { requestLogger } from "./request-context.ts";
+
+/**
+ * Creates the Hono app of function `name`, mounted at `/<name>` because the platform hands a
+ * function the path after `/functions/v1`.
+ *
+ * Order: request id (accepts a safe incoming `x-request-id`) → logger bound to it → CORS
+ * (preflight answered here, before auth) → access log → routes; errors and unknown routes are
+ * rendered as `{ "error": { "code", "message" } }`.
+ *
+ * @example
+ * export const app = createApp('contacts')
+ * app.get('/', requireUser, (c) => c.json({ user: c.var.userId }))
+ */
+export function createApp<Name extends string>(name: Name) {
+  const app = new Hono<AppEnv>().basePath(`/${name}`);
+  app.use(requestId({ limitLength: 128 }), requestLogger(), corsPolicy(), accessLog());
+  app.onError(handleError);
+  app.notFound(handleNotFound);
+  return app;
+}
