@@ -7,6 +7,7 @@ export PATH="$ROOT/node_modules/.bin:$PATH"
 # trust the system store as well as its bundled roots.
 export DENO_TLS_CA_STORE="${DENO_TLS_CA_STORE:-system,mozilla}"
 export DENO_NO_UPDATE_CHECK=1
+export RUST_BACKTRACE=0
 export STATE_DIR="${STATE_DIR:-$ROOT/.local}"
 export DB_PORT="${DB_PORT:-54322}"
 export GATEWAY_PORT="${GATEWAY_PORT:-54321}"

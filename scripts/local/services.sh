@@ -1,0 +1,103 @@
+# The long-running processes of the local stack besides Postgres: the Salesforce sandbox, the
+# functions gateway and the pg_net worker. Each runs in the background with a pid file and a
+# log under $STATE_DIR; starting one that already runs is a no-op. Sourced by stack.sh.
+
+RUN_DIR="$STATE_DIR/run"
+LOG_DIR_SERVICES="$STATE_DIR/logs"
+
+service_pid() { cat "$RUN_DIR/$1.pid" 2>/dev/null; }
+service_running() {
+  local pid
+  pid=$(service_pid "$1")
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# start_service NAME PORT CMD...: start unless running; wait until PORT answers (0 = no port).
+start_service() {
+  local name=$1 port=$2
+  shift 2
+  mkdir -p "$RUN_DIR" "$LOG_DIR_SERVICES"
+  service_running "$name" && return 0
+  if [ "$port" != 0 ] && port_open "$port"; then
+    echo "Port $port is taken by another process; set the port variable to use another (see README)." >&2
+    return 1
+  fi
+  setsid nohup "$@" >>"$LOG_DIR_SERVICES/$name.log" 2>&1 </dev/null &
+  echo $! >"$RUN_DIR/$name.pid"
+  local i
+  for i in $(seq 1 150); do
+    if [ "$port" = 0 ] || port_open "$port"; then return 0; fi
+    service_running "$name" || break
+    sleep 0.2
+  done
+  echo "$name did not start; its log:" >&2
+  tail -n 30 "$LOG_DIR_SERVICES/$name.log" >&2
+  return 1
+}
+
+stop_service() {
+  local pid
+  pid=$(service_pid "$1")
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null
+  fi
+  rm -f "$RUN_DIR/$1.pid"
+}
+
+dev_db_url() { echo "postgresql://postgres:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/postgres"; }
+
+# What a function sees at run time, locally (values documented in README "Configuration").
+function_env() {
+  export SUPABASE_URL="http://127.0.0.1:$GATEWAY_PORT"
+  export SUPABASE_DB_URL
+  SUPABASE_DB_URL=$(dev_db_url)
+  export SALESFORCE_LOGIN_URL="${SALESFORCE_LOGIN_URL:-http://127.0.0.1:$SANDBOX_PORT}"
+}
+
+services_up() {
+  function_env
+  start_service sandbox "$SANDBOX_PORT" deno run -A "$ROOT/scripts/sandbox/salesforce/main.ts" \
+    --port "$SANDBOX_PORT"
+  start_service gateway "$GATEWAY_PORT" deno run -A "$ROOT/scripts/local/gateway.ts"
+  start_service net-worker 0 deno run -A "$ROOT/scripts/local/net-worker.ts"
+}
+
+services_down() {
+  stop_service net-worker
+  stop_service gateway
+  stop_service sandbox
+}
+
+seed_once() {
+  [ -f "$STATE_DIR/seeded" ] && return 0
+  PGPASSWORD="$DB_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U postgres \
+    -d postgres -f "$ROOT/supabase/seed.sql" >/dev/null
+  touch "$STATE_DIR/seeded"
+}
+
+print_env() {
+  function_env
+  echo "SUPABASE_URL=$SUPABASE_URL"
+  echo "SUPABASE_DB_URL=$SUPABASE_DB_URL"
+  echo "SALESFORCE_LOGIN_URL=$SALESFORCE_LOGIN_URL"
+}
+
+say_state() {
+  if service_running "$1"; then echo "running"; else echo "stopped"; fi
+}
+
+print_status() {
+  local pg=stopped
+  cluster_running "$STATE_DIR/pg" && pg=running
+  cat <<STATUS
+Local stack ($ROOT)
+  Postgres 15      $pg   $(dev_db_url)
+  Functions        $(say_state gateway)   http://127.0.0.1:$GATEWAY_PORT/functions/v1/<name>
+  JWKS             $(say_state gateway)   http://127.0.0.1:$GATEWAY_PORT/auth/v1/.well-known/jwks.json
+  Salesforce       $(say_state sandbox)   http://127.0.0.1:$SANDBOX_PORT  (sandbox, the default provider)
+  pg_net worker    $(say_state net-worker)
+  Logs             $LOG_DIR_SERVICES
+STATUS
+}
