@@ -57,11 +57,17 @@ const sensitivePatterns: Array<[RegExp, string]> = [
   // Salesforce access tokens are "<15-char org id>!<opaque>".
   [/\b00D[A-Za-z0-9]{12,15}![\w.-]+/g, REDACTED],
   [/\bsb_secret_[\w-]+/g, REDACTED],
-  // Secrets in URLs: OAuth callback query strings and passwords in connection strings.
+  // key=value text: OAuth callback query strings and form-encoded token requests.
   [
-    /([?&#](?:code|state|access_token|refresh_token|id_token|token|code_verifier|client_secret|apikey)=)[^&#\s"']+/gi,
+    /((?:^|[?&#\s;,])(?:code|state|access_token|refresh_token|id_token|token|code_verifier|client_secret|password|apikey)=)[^&#\s"';,]+/gi,
     `$1${REDACTED}`,
   ],
+  // "key": "value" text: a provider's raw JSON (token responses) quoted in an error message.
+  [
+    /("(?:code|state|access_token|refresh_token|id_token|token|code_verifier|client_secret|password|secret)"\s*:\s*)"[^"]*"/gi,
+    `$1"${REDACTED}"`,
+  ],
+  // Passwords in connection strings.
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${REDACTED}@`],
 ];
 
