@@ -10,7 +10,9 @@ import {
   publicJwks,
   type SigningKey,
 } from "../../scripts/local/jwt.ts";
+import { clearJwksCache } from "../../supabase/functions/_shared/auth/verify-jwt.ts";
 import { closeSql } from "../../supabase/functions/_shared/db/client.ts";
+import { snapshotEnv } from "./env.ts";
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
@@ -49,6 +51,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const key = await generateSigningKey();
   const env: Record<string, string> = { ...options.env };
   if (options.dbUrl) env.SUPABASE_DB_URL = options.dbUrl;
+  // The gateway writes the functions' env into this process; put it back on close.
+  const restoreEnv = snapshotEnv([...Object.keys(env), "SUPABASE_URL"]);
   const gateway = await serveGateway({
     functionsDir: options.functionsDir ?? join(repoRoot, "supabase", "functions"),
     configTomlPath: options.configTomlPath ?? join(repoRoot, "supabase", "config.toml"),
@@ -68,6 +72,9 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     close: async () => {
       await gateway.close();
       await closeSql();
+      // A later gateway may get this port back, with another key.
+      clearJwksCache();
+      restoreEnv();
     },
   };
 }

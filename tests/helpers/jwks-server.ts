@@ -1,5 +1,6 @@
 // A loopback HTTP server publishing a JWKS at the Supabase path, for auth tests.
 import type { Jwks } from "../../scripts/local/jwt.ts";
+import { clearJwksCache } from "../../supabase/functions/_shared/auth/verify-jwt.ts";
 
 export interface JwksServer {
   /** Base URL to use as SUPABASE_URL. */
@@ -22,6 +23,10 @@ export function serveJwks(jwks: Jwks, respond?: () => Response): JwksServer {
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
     hits: () => hits,
-    close: () => server.shutdown(),
+    close: async () => {
+      await server.shutdown();
+      // A later server may get this port back, with other keys.
+      clearJwksCache();
+    },
   };
 }

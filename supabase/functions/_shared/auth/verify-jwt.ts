@@ -79,13 +79,18 @@ export function remoteJwks(url: URL): JWTVerifyGetKey {
   return jwks;
 }
 
+/** Forgets every cached JWKS: for tests, whose throwaway servers may reuse a port. */
+export function clearJwksCache(): void {
+  jwksCache.clear();
+}
+
 /** The JWKS URL of a Supabase project (or of the local gateway). */
 export function jwksUrl(supabaseUrl: string): URL {
   return new URL("/auth/v1/.well-known/jwks.json", supabaseUrl);
 }
 
 /** Picks the key source by the token's `alg`, refusing `none` and anything unexpected. */
-function keyFor(token: string, keys: JwtKeys): { key: JWTVerifyGetKey | Uint8Array; alg: string } {
+function keyFor(token: string, keys: JwtKeys): { getKey: JWTVerifyGetKey; alg: string } {
   let alg: unknown;
   try {
     alg = decodeProtectedHeader(token).alg;
@@ -93,10 +98,11 @@ function keyFor(token: string, keys: JwtKeys): { key: JWTVerifyGetKey | Uint8Arr
     throw new UnauthorizedError("Malformed token");
   }
   if (typeof alg === "string" && asymmetricAlgs.includes(alg) && keys.jwks) {
-    return { key: keys.jwks, alg };
+    return { getKey: keys.jwks, alg };
   }
   if (alg === "HS256" && keys.hs256Secret) {
-    return { key: new TextEncoder().encode(keys.hs256Secret), alg };
+    const secret = new TextEncoder().encode(keys.hs256Secret);
+    return { getKey: () => secret, alg };
   }
   throw new UnauthorizedError("Unsupported token algorithm");
 }
@@ -112,17 +118,16 @@ export async function verifySupabaseJwt(
   keys: JwtKeys,
   { audience, clockToleranceSeconds = 10 }: VerifyOptions = {},
 ): Promise<JWTPayload> {
-  const { key, alg } = keyFor(token, keys);
-  const options = {
-    algorithms: [alg],
-    audience,
-    clockTolerance: clockToleranceSeconds,
-    requiredClaims: ["exp"],
-  };
+  const { getKey, alg } = keyFor(token, keys);
   try {
-    const { payload } = key instanceof Uint8Array
-      ? await jwtVerify(token, key, options)
-      : await jwtVerify(token, key, options);
+    const { payload } = await jwtVerify(token, getKey, {
+      // Pinning the one alg we chose the key for stops key-confusion (e.g. HS256 signed with a
+      // public key) whatever the key source would accept.
+      algorithms: [alg],
+      audience,
+      clockTolerance: clockToleranceSeconds,
+      requiredClaims: ["exp"],
+    });
     return payload;
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
