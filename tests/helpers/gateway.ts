@@ -1,43 +1,43 @@
 // Starts the local gateway in process, on a free loopback port, with a fresh signing key: the way
 // tests call functions over HTTP exactly as clients do.
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { serveGateway } from "../../scripts/local/gateway.ts";
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { serveGateway } from '../../scripts/local/gateway.ts'
 import {
   generateSigningKey,
   mintUserJwt,
   type MintUserJwtOptions,
   publicJwks,
   type SigningKey,
-} from "../../scripts/local/jwt.ts";
-import { clearJwksCache } from "../../supabase/functions/_shared/auth/verify-jwt.ts";
-import { closeSql } from "../../supabase/functions/_shared/db/client.ts";
-import { snapshotEnv } from "./env.ts";
+} from '../../scripts/local/jwt.ts'
+import { clearJwksCache } from '../../supabase/functions/_shared/auth/verify-jwt.ts'
+import { closeSql } from '../../supabase/functions/_shared/db/client.ts'
+import { snapshotEnv } from './env.ts'
 
-export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
 export interface TestGatewayOptions {
   /** Database the functions use (SUPABASE_DB_URL); unit tests that never reach SQL omit it. */
-  dbUrl?: string;
+  dbUrl?: string
   /** More environment for the functions. */
-  env?: Record<string, string>;
+  env?: Record<string, string>
   /** Defaults: the repo's supabase/functions and supabase/config.toml. */
-  functionsDir?: string;
-  configTomlPath?: string;
+  functionsDir?: string
+  configTomlPath?: string
 }
 
 export interface TestGateway {
   /** Base URL: `${url}/functions/v1/<name>/...`. */
-  url: string;
-  functions: string[];
+  url: string
+  functions: string[]
   /** The key the gateway's JWKS publishes. */
-  key: SigningKey;
+  key: SigningKey
   /** A user access token signed with `key`, issued by this gateway. */
-  mint(options: Omit<MintUserJwtOptions, "key">): Promise<string>;
+  mint(options: Omit<MintUserJwtOptions, 'key'>): Promise<string>
   /** fetch() against the gateway; `path` starts with `/`. Adds `Bearer token` when given. */
-  request(path: string, init?: RequestInit & { token?: string }): Promise<Response>;
+  request(path: string, init?: RequestInit & { token?: string }): Promise<Response>
   /** Stops the server and closes the functions' database client. */
-  close(): Promise<void>;
+  close(): Promise<void>
 }
 
 /**
@@ -48,33 +48,33 @@ export interface TestGateway {
  * const res = await gw.request('/functions/v1/integrations/businesses', { token: await gw.mint({ sub }) })
  */
 export async function startTestGateway(options: TestGatewayOptions = {}): Promise<TestGateway> {
-  const key = await generateSigningKey();
-  const env: Record<string, string> = { ...options.env };
-  if (options.dbUrl) env.SUPABASE_DB_URL = options.dbUrl;
+  const key = await generateSigningKey()
+  const env: Record<string, string> = { ...options.env }
+  if (options.dbUrl) env.SUPABASE_DB_URL = options.dbUrl
   // The gateway writes the functions' env into this process; put it back on close.
-  const restoreEnv = snapshotEnv([...Object.keys(env), "SUPABASE_URL"]);
+  const restoreEnv = snapshotEnv([...Object.keys(env), 'SUPABASE_URL'])
   const gateway = await serveGateway({
-    functionsDir: options.functionsDir ?? join(repoRoot, "supabase", "functions"),
-    configTomlPath: options.configTomlPath ?? join(repoRoot, "supabase", "config.toml"),
+    functionsDir: options.functionsDir ?? join(repoRoot, 'supabase', 'functions'),
+    configTomlPath: options.configTomlPath ?? join(repoRoot, 'supabase', 'config.toml'),
     jwks: publicJwks(key),
     env,
-  });
+  })
   return {
     url: gateway.url,
     functions: gateway.functions,
     key,
     mint: (mintOptions) => mintUserJwt({ supabaseUrl: gateway.url, ...mintOptions, key }),
     request: (path, { token, ...init } = {}) => {
-      const headers = new Headers(init.headers);
-      if (token) headers.set("authorization", `Bearer ${token}`);
-      return fetch(`${gateway.url}${path}`, { ...init, headers });
+      const headers = new Headers(init.headers)
+      if (token) headers.set('authorization', `Bearer ${token}`)
+      return fetch(`${gateway.url}${path}`, { ...init, headers })
     },
     close: async () => {
-      await gateway.close();
-      await closeSql();
+      await gateway.close()
+      await closeSql()
       // A later gateway may get this port back, with another key.
-      clearJwksCache();
-      restoreEnv();
+      clearJwksCache()
+      restoreEnv()
     },
-  };
+  }
 }

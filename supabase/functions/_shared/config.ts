@@ -1,13 +1,13 @@
 // Typed, zod-validated environment, read lazily once per section so a function requires only
 // the variables of the concerns it uses.
-import { z } from "zod";
+import { z } from 'zod'
 
-const logLevels = ["debug", "info", "warn", "error"] as const;
+const logLevels = ['debug', 'info', 'warn', 'error'] as const
 
 /** Comma list of origins; `*` alone allows any origin. */
 const originList = z.string().transform((value) =>
-  value.split(",").map((origin) => origin.trim()).filter((origin) => origin !== "")
-).pipe(z.array(z.string()).min(1));
+  value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '')
+).pipe(z.array(z.string()).min(1))
 
 /**
  * One zod schema per concern. A function asks only for the sections it uses, so `integrations`
@@ -16,10 +16,10 @@ const originList = z.string().transform((value) =>
  */
 const sections = {
   log: z.object({
-    LOG_LEVEL: z.enum(logLevels).default("info"),
+    LOG_LEVEL: z.enum(logLevels).default('info'),
   }),
   http: z.object({
-    CORS_ALLOWED_ORIGINS: originList.default(["*"]),
+    CORS_ALLOWED_ORIGINS: originList.default(['*']),
   }),
   auth: z.object({
     SUPABASE_URL: z.url(),
@@ -27,37 +27,37 @@ const sections = {
     SUPABASE_JWT_SECRET: z.string().min(32).optional(),
   }),
   db: z.object({
-    SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL"),
+    SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
   }),
-};
+}
 
-export type ConfigSection = keyof typeof sections;
-export type Config<S extends ConfigSection> = z.output<(typeof sections)[S]>;
+export type ConfigSection = keyof typeof sections
+export type Config<S extends ConfigSection> = z.output<(typeof sections)[S]>
 
 /** Raised when the environment is missing or has an invalid value; names every bad variable. */
 export class ConfigError extends Error {
-  override name = "ConfigError";
+  override name = 'ConfigError'
 }
 
-const cache = new Map<ConfigSection, unknown>();
+const cache = new Map<ConfigSection, unknown>()
 
 function readSection<S extends ConfigSection>(section: S): Config<S> {
-  const schema = sections[section];
-  const raw: Record<string, string> = {};
+  const schema = sections[section]
+  const raw: Record<string, string> = {}
   for (const key of Object.keys(schema.shape)) {
     // An empty variable is as good as unset: `FOO=` in an .env file must not pass `required`.
-    const value = Deno.env.get(key);
-    if (value !== undefined && value !== "") raw[key] = value;
+    const value = Deno.env.get(key)
+    if (value !== undefined && value !== '') raw[key] = value
   }
-  const result = schema.safeParse(raw);
+  const result = schema.safeParse(raw)
   if (!result.success) {
     const problems = result.error.issues.map((issue) => {
-      const key = String(issue.path[0] ?? section);
-      return raw[key] === undefined ? `${key} is required` : `${key} ${issue.message}`;
-    });
-    throw new ConfigError(`Invalid environment (${section}): ${problems.join("; ")}`);
+      const key = String(issue.path[0] ?? section)
+      return raw[key] === undefined ? `${key} is required` : `${key} ${issue.message}`
+    })
+    throw new ConfigError(`Invalid environment (${section}): ${problems.join('; ')}`)
   }
-  return result.data as Config<S>;
+  return result.data as Config<S>
 }
 
 /**
@@ -67,8 +67,8 @@ function readSection<S extends ConfigSection>(section: S): Config<S> {
  * @example const { SUPABASE_DB_URL } = getConfig('db')
  */
 export function getConfig<S extends ConfigSection>(section: S): Config<S> {
-  if (!cache.has(section)) cache.set(section, readSection(section));
-  return cache.get(section) as Config<S>;
+  if (!cache.has(section)) cache.set(section, readSection(section))
+  return cache.get(section) as Config<S>
 }
 
 /**
@@ -77,19 +77,19 @@ export function getConfig<S extends ConfigSection>(section: S): Config<S> {
  * @throws {ConfigError} listing the problems of all given sections.
  */
 export function assertConfig(...names: ConfigSection[]): void {
-  const problems: string[] = [];
+  const problems: string[] = []
   for (const name of names) {
     try {
-      getConfig(name);
+      getConfig(name)
     } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(error.message);
+      if (!(error instanceof ConfigError)) throw error
+      problems.push(error.message)
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems.join("\n"));
+  if (problems.length > 0) throw new ConfigError(problems.join('\n'))
 }
 
 /** Forgets every parsed section, so tests (and the local gateway) can change the environment. */
 export function resetConfig(): void {
-  cache.clear();
+  cache.clear()
 }

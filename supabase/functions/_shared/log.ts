@@ -1,53 +1,53 @@
 // One JSON logger: a line per event with level, msg, request id and fields, redacted so no token,
 // secret, code or verifier ever reaches the logs.
-import { getConfig } from "./config.ts";
+import { getConfig } from './config.ts'
 
-export type LogLevel = "debug" | "info" | "warn" | "error";
-export type LogFields = Record<string, unknown>;
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error'
+export type LogFields = Record<string, unknown>
 
 export interface Logger {
-  debug(msg: string, fields?: LogFields): void;
-  info(msg: string, fields?: LogFields): void;
-  warn(msg: string, fields?: LogFields): void;
-  error(msg: string, fields?: LogFields): void;
+  debug(msg: string, fields?: LogFields): void
+  info(msg: string, fields?: LogFields): void
+  warn(msg: string, fields?: LogFields): void
+  error(msg: string, fields?: LogFields): void
   /** A logger that adds `fields` (e.g. `request_id`) to every line. */
-  child(fields: LogFields): Logger;
+  child(fields: LogFields): Logger
 }
 
 /** Receives each finished line; tests swap it to capture output. */
-export type LogSink = (line: string, level: LogLevel) => void;
+export type LogSink = (line: string, level: LogLevel) => void
 
-const REDACTED = "[REDACTED]";
-const severity: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const REDACTED = '[REDACTED]'
+const severity: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 }
 
 /** Keys whose values are never logged, compared after snake_casing and lower-casing. */
 const sensitiveKeys = new Set([
-  "authorization",
-  "proxy_authorization",
-  "cookie",
-  "set_cookie",
-  "access_token",
-  "refresh_token",
-  "id_token",
-  "token",
-  "jwt",
-  "secret",
-  "client_secret",
-  "code",
-  "code_verifier",
-  "verifier",
+  'authorization',
+  'proxy_authorization',
+  'cookie',
+  'set_cookie',
+  'access_token',
+  'refresh_token',
+  'id_token',
+  'token',
+  'jwt',
+  'secret',
+  'client_secret',
+  'code',
+  'code_verifier',
+  'verifier',
   // The OAuth state is a one-time bearer secret until it is consumed.
-  "state",
-  "password",
-  "passwd",
-  "apikey",
-  "api_key",
-  "private_key",
-  "secret_key",
-  "service_role_key",
-  "decrypted_secret",
-]);
-const sensitiveSuffixes = ["_token", "_secret", "_password", "_verifier"];
+  'state',
+  'password',
+  'passwd',
+  'apikey',
+  'api_key',
+  'private_key',
+  'secret_key',
+  'service_role_key',
+  'decrypted_secret',
+])
+const sensitiveSuffixes = ['_token', '_secret', '_password', '_verifier']
 
 /** Substrings of any string value that are credentials, whatever key they sit under. */
 const sensitivePatterns: Array<[RegExp, string]> = [
@@ -69,16 +69,16 @@ const sensitivePatterns: Array<[RegExp, string]> = [
   ],
   // Passwords in connection strings.
   [/(\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, `$1${REDACTED}@`],
-];
+]
 
 function normalizeKey(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, "$1_$2").replace(/-/g, "_").toLowerCase();
+  return key.replace(/([a-z0-9])([A-Z])/g, '$1_$2').replace(/-/g, '_').toLowerCase()
 }
 
 function isSensitiveKey(key: string): boolean {
-  const normalized = normalizeKey(key);
+  const normalized = normalizeKey(key)
   return sensitiveKeys.has(normalized) ||
-    sensitiveSuffixes.some((suffix) => normalized.endsWith(suffix));
+    sensitiveSuffixes.some((suffix) => normalized.endsWith(suffix))
 }
 
 /** Replaces credential-looking substrings (JWTs, bearer tokens, URL secrets) in a string. */
@@ -86,42 +86,42 @@ export function redactString(value: string): string {
   return sensitivePatterns.reduce(
     (text, [pattern, replacement]) => text.replace(pattern, replacement),
     value,
-  );
+  )
 }
 
 function redactValue(value: unknown, seen: WeakSet<object>, depth: number): unknown {
-  if (typeof value === "string") return redactString(value);
-  if (value === null || typeof value !== "object") {
-    return typeof value === "bigint" ? value.toString() : value;
+  if (typeof value === 'string') return redactString(value)
+  if (value === null || typeof value !== 'object') {
+    return typeof value === 'bigint' ? value.toString() : value
   }
-  if (seen.has(value)) return "[Circular]";
-  if (depth > 8) return "[Truncated]";
-  seen.add(value);
-  if (value instanceof Date) return value.toISOString();
+  if (seen.has(value)) return '[Circular]'
+  if (depth > 8) return '[Truncated]'
+  seen.add(value)
+  if (value instanceof Date) return value.toISOString()
   if (value instanceof Error) {
     // An error's own `code` (SQLSTATE, jose's ERR_*) is useful and not a secret: log it under a
     // key the redaction list does not catch.
-    const errorCode = (value as { code?: unknown }).code;
+    const errorCode = (value as { code?: unknown }).code
     return redactValue(
       {
         name: value.name,
         message: value.message,
-        ...(typeof errorCode === "string" ? { error_code: errorCode } : {}),
+        ...(typeof errorCode === 'string' ? { error_code: errorCode } : {}),
         stack: value.stack,
         ...(value.cause !== undefined ? { cause: value.cause } : {}),
       },
       seen,
       depth + 1,
-    );
+    )
   }
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, seen, depth + 1));
-  const out: Record<string, unknown> = {};
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, seen, depth + 1))
+  const out: Record<string, unknown> = {}
   for (const [key, item] of Object.entries(value)) {
     out[key] = isSensitiveKey(key) && item !== undefined && item !== null
       ? REDACTED
-      : redactValue(item, seen, depth + 1);
+      : redactValue(item, seen, depth + 1)
   }
-  return out;
+  return out
 }
 
 /**
@@ -129,49 +129,49 @@ function redactValue(value: unknown, seen: WeakSet<object>, depth: number): unkn
  * `[REDACTED]`, and credential-looking substrings of every string are masked.
  */
 export function redact(value: unknown): unknown {
-  return redactValue(value, new WeakSet(), 0);
+  return redactValue(value, new WeakSet(), 0)
 }
 
 const consoleSink: LogSink = (line, level) => {
-  if (level === "error") console.error(line);
-  else if (level === "warn") console.warn(line);
-  else console.log(line);
-};
+  if (level === 'error') console.error(line)
+  else if (level === 'warn') console.warn(line)
+  else console.log(line)
+}
 
-let sink: LogSink = consoleSink;
+let sink: LogSink = consoleSink
 
 /** Routes log lines to `next` (tests capture them); `undefined` restores the console. */
 export function setLogSink(next: LogSink | undefined): void {
-  sink = next ?? consoleSink;
+  sink = next ?? consoleSink
 }
 
 function threshold(): number {
   try {
-    return severity[getConfig("log").LOG_LEVEL];
+    return severity[getConfig('log').LOG_LEVEL]
   } catch {
     // A bad LOG_LEVEL must not stop logging; boot checks (assertConfig) report it.
-    return severity.info;
+    return severity.info
   }
 }
 
 function write(level: LogLevel, msg: string, bound: LogFields, fields?: LogFields): void {
-  if (severity[level] < threshold()) return;
-  const head = { time: new Date().toISOString(), level, msg: redactString(msg) };
+  if (severity[level] < threshold()) return
+  const head = { time: new Date().toISOString(), level, msg: redactString(msg) }
   // Fields never overwrite the head keys, which keep their place at the start of the line.
-  const line = Object.assign({ ...head }, redact({ ...bound, ...fields }) as LogFields, head);
-  sink(JSON.stringify(line), level);
+  const line = Object.assign({ ...head }, redact({ ...bound, ...fields }) as LogFields, head)
+  sink(JSON.stringify(line), level)
 }
 
 /** Creates a logger whose lines all carry `bound` fields. */
 export function createLogger(bound: LogFields = {}): Logger {
   return {
-    debug: (msg, fields) => write("debug", msg, bound, fields),
-    info: (msg, fields) => write("info", msg, bound, fields),
-    warn: (msg, fields) => write("warn", msg, bound, fields),
-    error: (msg, fields) => write("error", msg, bound, fields),
+    debug: (msg, fields) => write('debug', msg, bound, fields),
+    info: (msg, fields) => write('info', msg, bound, fields),
+    warn: (msg, fields) => write('warn', msg, bound, fields),
+    error: (msg, fields) => write('error', msg, bound, fields),
     child: (fields) => createLogger({ ...bound, ...fields }),
-  };
+  }
 }
 
 /** The process-wide logger; per-request code uses `c.var.log`, which adds the request id. */
-export const log: Logger = createLogger();
+export const log: Logger = createLogger()

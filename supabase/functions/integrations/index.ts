@@ -1,8 +1,8 @@
 // Entry point of the integrations function: wiring only.
-import { assertConfig } from "../_shared/config.ts";
-import { app } from "./app.ts";
+import { assertConfig } from '../_shared/config.ts'
+import { app } from './app.ts'
 
 // Fail at boot, naming every missing variable, rather than on the first request.
-assertConfig("log", "http", "auth", "db");
+assertConfig('log', 'http', 'auth', 'db')
 
-Deno.serve(app.fetch);
+Deno.serve(app.fetch)

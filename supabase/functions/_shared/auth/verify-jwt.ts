@@ -7,23 +7,23 @@ import {
   type JWTPayload,
   jwtVerify,
   type JWTVerifyGetKey,
-} from "jose";
-import { z } from "zod";
-import { ServiceUnavailableError, UnauthorizedError } from "../http/errors.ts";
+} from 'jose'
+import { z } from 'zod'
+import { ServiceUnavailableError, UnauthorizedError } from '../http/errors.ts'
 
 /** Where the verifier finds keys. With neither, every token is refused. */
 export interface JwtKeys {
   /** Public keys for ES256/RS256 tokens (a remote or local JWKS). */
-  jwks?: JWTVerifyGetKey;
+  jwks?: JWTVerifyGetKey
   /** Legacy symmetric secret; HS256 tokens are refused when it is absent. */
-  hs256Secret?: string;
+  hs256Secret?: string
 }
 
 export interface VerifyOptions {
   /** Required `aud`; unset accepts any audience (the platform gateway checks none). */
-  audience?: string;
+  audience?: string
   /** Leeway for `exp`/`nbf`/`iat` between our clock and the issuer's. */
-  clockToleranceSeconds?: number;
+  clockToleranceSeconds?: number
 }
 
 /** The claims of a signed-in Supabase user, as Supabase Auth issues them. */
@@ -31,7 +31,7 @@ export const userClaimsSchema = z.looseObject({
   // z.guid (any 8-4-4-4-12 hex) rather than z.uuid (RFC versions only): Postgres, and so
   // auth.uid(), accepts any such value, and fixed test ids like 0000...0001 are common.
   sub: z.guid(),
-  role: z.literal("authenticated"),
+  role: z.literal('authenticated'),
   aud: z.union([z.string(), z.array(z.string())]),
   exp: z.number(),
   iat: z.number().optional(),
@@ -43,26 +43,26 @@ export const userClaimsSchema = z.looseObject({
   is_anonymous: z.boolean().optional(),
   app_metadata: z.record(z.string(), z.unknown()).optional(),
   user_metadata: z.record(z.string(), z.unknown()).optional(),
-});
+})
 
-export type UserClaims = z.infer<typeof userClaimsSchema>;
+export type UserClaims = z.infer<typeof userClaimsSchema>
 
-const asymmetricAlgs = ["ES256", "RS256"];
-const jwksCache = new Map<string, JWTVerifyGetKey>();
+const asymmetricAlgs = ['ES256', 'RS256']
+const jwksCache = new Map<string, JWTVerifyGetKey>()
 
 /** Failures to obtain keys are ours (503), unlike a token no key matches (401). */
 function guardKeyFetch(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
   return async (header, token) => {
     try {
-      return await getKey(header, token);
+      return await getKey(header, token)
     } catch (error) {
       if (
         error instanceof errors.JWKSNoMatchingKey ||
         error instanceof errors.JWKSMultipleMatchingKeys
-      ) throw error;
-      throw new ServiceUnavailableError("Cannot load the token signing keys", { cause: error });
+      ) throw error
+      throw new ServiceUnavailableError('Cannot load the token signing keys', { cause: error })
     }
-  };
+  }
 }
 
 /**
@@ -70,41 +70,41 @@ function guardKeyFetch(getKey: JWTVerifyGetKey): JWTVerifyGetKey {
  * the process (jose refetches on an unknown `kid`, at most every 30 s).
  */
 export function remoteJwks(url: URL): JWTVerifyGetKey {
-  const key = url.href;
-  let jwks = jwksCache.get(key);
+  const key = url.href
+  let jwks = jwksCache.get(key)
   if (!jwks) {
-    jwks = guardKeyFetch(createRemoteJWKSet(url));
-    jwksCache.set(key, jwks);
+    jwks = guardKeyFetch(createRemoteJWKSet(url))
+    jwksCache.set(key, jwks)
   }
-  return jwks;
+  return jwks
 }
 
 /** Forgets every cached JWKS: for tests, whose throwaway servers may reuse a port. */
 export function clearJwksCache(): void {
-  jwksCache.clear();
+  jwksCache.clear()
 }
 
 /** The JWKS URL of a Supabase project (or of the local gateway). */
 export function jwksUrl(supabaseUrl: string): URL {
-  return new URL("/auth/v1/.well-known/jwks.json", supabaseUrl);
+  return new URL('/auth/v1/.well-known/jwks.json', supabaseUrl)
 }
 
 /** Picks the key source by the token's `alg`, refusing `none` and anything unexpected. */
 function keyFor(token: string, keys: JwtKeys): { getKey: JWTVerifyGetKey; alg: string } {
-  let alg: unknown;
+  let alg: unknown
   try {
-    alg = decodeProtectedHeader(token).alg;
+    alg = decodeProtectedHeader(token).alg
   } catch {
-    throw new UnauthorizedError("Malformed token");
+    throw new UnauthorizedError('Malformed token')
   }
-  if (typeof alg === "string" && asymmetricAlgs.includes(alg) && keys.jwks) {
-    return { getKey: keys.jwks, alg };
+  if (typeof alg === 'string' && asymmetricAlgs.includes(alg) && keys.jwks) {
+    return { getKey: keys.jwks, alg }
   }
-  if (alg === "HS256" && keys.hs256Secret) {
-    const secret = new TextEncoder().encode(keys.hs256Secret);
-    return { getKey: () => secret, alg };
+  if (alg === 'HS256' && keys.hs256Secret) {
+    const secret = new TextEncoder().encode(keys.hs256Secret)
+    return { getKey: () => secret, alg }
   }
-  throw new UnauthorizedError("Unsupported token algorithm");
+  throw new UnauthorizedError('Unsupported token algorithm')
 }
 
 /**
@@ -118,7 +118,7 @@ export async function verifySupabaseJwt(
   keys: JwtKeys,
   { audience, clockToleranceSeconds = 10 }: VerifyOptions = {},
 ): Promise<JWTPayload> {
-  const { getKey, alg } = keyFor(token, keys);
+  const { getKey, alg } = keyFor(token, keys)
   try {
     const { payload } = await jwtVerify(token, getKey, {
       // Pinning the one alg we chose the key for stops key-confusion (e.g. HS256 signed with a
@@ -126,17 +126,17 @@ export async function verifySupabaseJwt(
       algorithms: [alg],
       audience,
       clockTolerance: clockToleranceSeconds,
-      requiredClaims: ["exp"],
-    });
-    return payload;
+      requiredClaims: ['exp'],
+    })
+    return payload
   } catch (error) {
     if (error instanceof errors.JWTExpired) {
-      throw new UnauthorizedError("Token expired", { cause: error });
+      throw new UnauthorizedError('Token expired', { cause: error })
     }
     if (error instanceof errors.JOSEError) {
-      throw new UnauthorizedError("Invalid token", { cause: error });
+      throw new UnauthorizedError('Invalid token', { cause: error })
     }
-    throw error;
+    throw error
   }
 }
 
@@ -147,8 +147,8 @@ export async function verifySupabaseJwt(
  * @throws {UnauthorizedError} when any of these fails.
  */
 export async function verifyUserJwt(token: string, keys: JwtKeys): Promise<UserClaims> {
-  const payload = await verifySupabaseJwt(token, keys, { audience: "authenticated" });
-  const claims = userClaimsSchema.safeParse(payload);
-  if (!claims.success) throw new UnauthorizedError("Token is not a user access token");
-  return claims.data;
+  const payload = await verifySupabaseJwt(token, keys, { audience: 'authenticated' })
+  const claims = userClaimsSchema.safeParse(payload)
+  if (!claims.success) throw new UnauthorizedError('Token is not a user access token')
+  return claims.data
 }

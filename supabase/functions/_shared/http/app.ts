@@ -1,11 +1,11 @@
 // The app factory every function starts from: base path, middleware order, error rendering.
-import { Hono } from "hono";
-import { requestId } from "hono/request-id";
-import { accessLog } from "./access-log.ts";
-import type { AppEnv } from "./context.ts";
-import { corsPolicy } from "./cors.ts";
-import { handleError, handleNotFound } from "./error-handler.ts";
-import { requestLogger } from "./request-context.ts";
+import { Hono } from 'hono'
+import { requestId } from 'hono/request-id'
+import { accessLog } from './access-log.ts'
+import type { AppEnv } from './context.ts'
+import { corsPolicy } from './cors.ts'
+import { handleError, handleNotFound } from './error-handler.ts'
+import { requestLogger } from './request-context.ts'
 
 /**
  * Creates the Hono app of function `name`, mounted at `/<name>` because the platform hands a
@@ -20,9 +20,9 @@ import { requestLogger } from "./request-context.ts";
  * app.get('/', requireUser, (c) => c.json({ user: c.var.userId }))
  */
 export function createApp<Name extends string>(name: Name) {
-  const app = new Hono<AppEnv>().basePath(`/${name}`);
-  app.use(requestId({ limitLength: 128 }), requestLogger(), corsPolicy(), accessLog());
-  app.onError(handleError);
-  app.notFound(handleNotFound);
-  return app;
+  const app = new Hono<AppEnv>().basePath(`/${name}`)
+  app.use(requestId({ limitLength: 128 }), requestLogger(), corsPolicy(), accessLog())
+  app.onError(handleError)
+  app.notFound(handleNotFound)
+  return app
 }

@@ -1,24 +1,24 @@
 // Middleware that authenticates the caller from `Authorization: Bearer <user JWT>`, verified in
 // the function against the project's JWKS (and the legacy HS256 secret when one is configured).
-import { createMiddleware } from "hono/factory";
-import { jwksUrl, remoteJwks, type UserClaims, verifyUserJwt } from "../auth/verify-jwt.ts";
-import { getConfig } from "../config.ts";
-import type { AppVariables } from "./context.ts";
-import { UnauthorizedError } from "./errors.ts";
+import { createMiddleware } from 'hono/factory'
+import { jwksUrl, remoteJwks, type UserClaims, verifyUserJwt } from '../auth/verify-jwt.ts'
+import { getConfig } from '../config.ts'
+import type { AppVariables } from './context.ts'
+import { UnauthorizedError } from './errors.ts'
 
 /** Variables `requireUser` sets for the handlers after it. */
 export interface UserVariables {
   /** The verified claims, passed unchanged to `asUser` so RLS sees what PostgREST would. */
-  claims: UserClaims;
-  userId: string;
+  claims: UserClaims
+  userId: string
 }
 
-export type UserEnv = { Variables: AppVariables & UserVariables };
+export type UserEnv = { Variables: AppVariables & UserVariables }
 
 /** The bearer token of a request, or undefined when the header is absent or not a bearer. */
 export function bearerToken(authorization: string | undefined): string | undefined {
-  const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i);
-  return match?.[1];
+  const match = authorization?.match(/^Bearer\s+(\S+)\s*$/i)
+  return match?.[1]
 }
 
 /**
@@ -31,15 +31,15 @@ export function bearerToken(authorization: string | undefined): string | undefin
  */
 export function requireUser() {
   return createMiddleware<UserEnv>(async function requireUser(c, next) {
-    const token = bearerToken(c.req.header("authorization"));
-    if (!token) throw new UnauthorizedError("Missing bearer token");
-    const { SUPABASE_URL, SUPABASE_JWT_SECRET } = getConfig("auth");
+    const token = bearerToken(c.req.header('authorization'))
+    if (!token) throw new UnauthorizedError('Missing bearer token')
+    const { SUPABASE_URL, SUPABASE_JWT_SECRET } = getConfig('auth')
     const claims = await verifyUserJwt(token, {
       jwks: remoteJwks(jwksUrl(SUPABASE_URL)),
       hs256Secret: SUPABASE_JWT_SECRET,
-    });
-    c.set("claims", claims);
-    c.set("userId", claims.sub);
-    await next();
-  });
+    })
+    c.set('claims', claims)
+    c.set('userId', claims.sub)
+    await next()
+  })
 }

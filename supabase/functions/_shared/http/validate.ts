@@ -1,15 +1,15 @@
 // Route-level validation: zod schemas on json/query/param/header whose failures are thrown as
 // ValidationError, so the one onError renders them.
-import { zValidator } from "@hono/zod-validator";
-import type { ValidationTargets } from "hono";
-import type { z } from "zod";
-import { ValidationError } from "./errors.ts";
+import { zValidator } from '@hono/zod-validator'
+import type { ValidationTargets } from 'hono'
+import type { z } from 'zod'
+import { ValidationError } from './errors.ts'
 
 /** One validation problem as sent to the client: where and what, never the offending value. */
 export interface ValidationIssue {
-  path: string;
-  code: string;
-  message: string;
+  path: string
+  code: string
+  message: string
 }
 
 /**
@@ -24,12 +24,12 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
   schema: Schema,
 ) {
   return zValidator(target, schema, (result) => {
-    if (result.success) return;
+    if (result.success) return
     const details: ValidationIssue[] = result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join("."),
+      path: issue.path.map(String).join('.'),
       code: issue.code,
       message: issue.message,
-    }));
-    throw new ValidationError(`Invalid request ${target}`, { details });
-  });
+    }))
+    throw new ValidationError(`Invalid request ${target}`, { details })
+  })
 }

@@ -1,15 +1,15 @@
 // Tenancy queries about businesses, run inside a caller-scoped transaction (RLS decides).
-import type { Tx } from "../db/client.ts";
+import type { Tx } from '../db/client.ts'
 
-export type TeamRole = "owner" | "admin" | "member";
+export type TeamRole = 'owner' | 'admin' | 'member'
 
 /** A business as its members see it, with the caller's role in it. */
 export interface CallerBusiness {
-  id: string;
-  name: string;
-  slug: string | null;
-  role: TeamRole;
-  created_at: Date;
+  id: string
+  name: string
+  slug: string | null
+  role: TeamRole
+  created_at: Date
 }
 
 /**
@@ -23,5 +23,5 @@ export async function listCallerBusinesses(tx: Tx): Promise<CallerBusiness[]> {
     from public.businesses b
     join public.team_members m on m.business_id = b.id and m.user_id = (select auth.uid())
     order by b.name, b.id
-  `;
+  `
 }

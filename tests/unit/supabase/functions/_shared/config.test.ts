@@ -1,11 +1,11 @@
-import assert from "node:assert/strict";
+import assert from 'node:assert/strict'
 import {
   assertConfig,
   ConfigError,
   getConfig,
   resetConfig,
-} from "../../../../../supabase/functions/_shared/config.ts";
-import { setEnv } from "../../../../helpers/env.ts";
+} from '../../../../../supabase/functions/_shared/config.ts'
+import { setEnv } from '../../../../helpers/env.ts'
 
 const unset = {
   SUPABASE_URL: undefined,
@@ -13,96 +13,96 @@ const unset = {
   SUPABASE_JWT_SECRET: undefined,
   CORS_ALLOWED_ORIGINS: undefined,
   LOG_LEVEL: undefined,
-};
+}
 
-Deno.test("config: a missing required variable fails with its name", () => {
-  const restore = setEnv(unset);
+Deno.test('config: a missing required variable fails with its name', () => {
+  const restore = setEnv(unset)
   try {
-    assert.throws(() => getConfig("db"), (error: Error) => {
-      assert.ok(error instanceof ConfigError);
-      assert.match(error.message, /SUPABASE_DB_URL is required/);
-      return true;
-    });
+    assert.throws(() => getConfig('db'), (error: Error) => {
+      assert.ok(error instanceof ConfigError)
+      assert.match(error.message, /SUPABASE_DB_URL is required/)
+      return true
+    })
   } finally {
-    restore();
+    restore()
   }
-});
+})
 
-Deno.test("config: an empty variable counts as missing", () => {
-  const restore = setEnv({ ...unset, SUPABASE_URL: "" });
+Deno.test('config: an empty variable counts as missing', () => {
+  const restore = setEnv({ ...unset, SUPABASE_URL: '' })
   try {
-    assert.throws(() => getConfig("auth"), /SUPABASE_URL is required/);
+    assert.throws(() => getConfig('auth'), /SUPABASE_URL is required/)
   } finally {
-    restore();
+    restore()
   }
-});
+})
 
-Deno.test("config: an invalid value is named with the reason", () => {
-  const restore = setEnv({ ...unset, SUPABASE_DB_URL: "mysql://x", LOG_LEVEL: "loud" });
+Deno.test('config: an invalid value is named with the reason', () => {
+  const restore = setEnv({ ...unset, SUPABASE_DB_URL: 'mysql://x', LOG_LEVEL: 'loud' })
   try {
-    assert.throws(() => getConfig("db"), /SUPABASE_DB_URL must be a postgres:\/\/ URL/);
-    assert.throws(() => getConfig("log"), /LOG_LEVEL/);
+    assert.throws(() => getConfig('db'), /SUPABASE_DB_URL must be a postgres:\/\/ URL/)
+    assert.throws(() => getConfig('log'), /LOG_LEVEL/)
   } finally {
-    restore();
+    restore()
   }
-});
+})
 
-Deno.test("config: a section needs only its own variables, with defaults", () => {
-  const restore = setEnv(unset);
+Deno.test('config: a section needs only its own variables, with defaults', () => {
+  const restore = setEnv(unset)
   try {
-    assert.deepEqual(getConfig("http"), { CORS_ALLOWED_ORIGINS: ["*"] });
-    assert.deepEqual(getConfig("log"), { LOG_LEVEL: "info" });
+    assert.deepEqual(getConfig('http'), { CORS_ALLOWED_ORIGINS: ['*'] })
+    assert.deepEqual(getConfig('log'), { LOG_LEVEL: 'info' })
   } finally {
-    restore();
+    restore()
   }
-});
+})
 
-Deno.test("config: CORS_ALLOWED_ORIGINS is a trimmed comma list", () => {
+Deno.test('config: CORS_ALLOWED_ORIGINS is a trimmed comma list', () => {
   const restore = setEnv({
     ...unset,
-    CORS_ALLOWED_ORIGINS: " https://app.example , http://localhost:3000,",
-  });
+    CORS_ALLOWED_ORIGINS: ' https://app.example , http://localhost:3000,',
+  })
   try {
-    assert.deepEqual(getConfig("http").CORS_ALLOWED_ORIGINS, [
-      "https://app.example",
-      "http://localhost:3000",
-    ]);
+    assert.deepEqual(getConfig('http').CORS_ALLOWED_ORIGINS, [
+      'https://app.example',
+      'http://localhost:3000',
+    ])
   } finally {
-    restore();
+    restore()
   }
-});
+})
 
-Deno.test("config: values are read once until resetConfig", () => {
-  const restore = setEnv({ ...unset, SUPABASE_URL: "http://one.test" });
+Deno.test('config: values are read once until resetConfig', () => {
+  const restore = setEnv({ ...unset, SUPABASE_URL: 'http://one.test' })
   try {
-    assert.equal(getConfig("auth").SUPABASE_URL, "http://one.test");
-    Deno.env.set("SUPABASE_URL", "http://two.test");
-    assert.equal(getConfig("auth").SUPABASE_URL, "http://one.test");
-    resetConfig();
-    assert.equal(getConfig("auth").SUPABASE_URL, "http://two.test");
+    assert.equal(getConfig('auth').SUPABASE_URL, 'http://one.test')
+    Deno.env.set('SUPABASE_URL', 'http://two.test')
+    assert.equal(getConfig('auth').SUPABASE_URL, 'http://one.test')
+    resetConfig()
+    assert.equal(getConfig('auth').SUPABASE_URL, 'http://two.test')
   } finally {
-    restore();
+    restore()
   }
-});
+})
 
 Deno.test("config: assertConfig reports every section's problems at once", () => {
-  const restore = setEnv(unset);
+  const restore = setEnv(unset)
   try {
-    assert.throws(() => assertConfig("auth", "db", "http"), (error: Error) => {
-      assert.match(error.message, /SUPABASE_URL is required/);
-      assert.match(error.message, /SUPABASE_DB_URL is required/);
-      return true;
-    });
+    assert.throws(() => assertConfig('auth', 'db', 'http'), (error: Error) => {
+      assert.match(error.message, /SUPABASE_URL is required/)
+      assert.match(error.message, /SUPABASE_DB_URL is required/)
+      return true
+    })
   } finally {
-    restore();
+    restore()
   }
-});
+})
 
-Deno.test("config: a short legacy JWT secret is refused", () => {
-  const restore = setEnv({ ...unset, SUPABASE_URL: "http://x.test", SUPABASE_JWT_SECRET: "short" });
+Deno.test('config: a short legacy JWT secret is refused', () => {
+  const restore = setEnv({ ...unset, SUPABASE_URL: 'http://x.test', SUPABASE_JWT_SECRET: 'short' })
   try {
-    assert.throws(() => getConfig("auth"), /SUPABASE_JWT_SECRET/);
+    assert.throws(() => getConfig('auth'), /SUPABASE_JWT_SECRET/)
   } finally {
-    restore();
+    restore()
   }
-});
+})

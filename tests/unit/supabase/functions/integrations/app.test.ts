@@ -1,42 +1,42 @@
-import assert from "node:assert/strict";
-import { app } from "../../../../../supabase/functions/integrations/app.ts";
-import { setEnv } from "../../../../helpers/env.ts";
-import { captureLogs } from "../../../../helpers/logs.ts";
+import assert from 'node:assert/strict'
+import { app } from '../../../../../supabase/functions/integrations/app.ts'
+import { setEnv } from '../../../../helpers/env.ts'
+import { captureLogs } from '../../../../helpers/logs.ts'
 
 // These checks refuse the request before any SQL, so no database is needed; the listing itself
 // is covered by tests/integration/integrations.test.ts.
 async function call(path: string, init?: Parameters<typeof app.request>[1]): Promise<Response> {
-  const restore = setEnv({ SUPABASE_URL: "http://127.0.0.1:9" });
-  const logs = captureLogs();
+  const restore = setEnv({ SUPABASE_URL: 'http://127.0.0.1:9' })
+  const logs = captureLogs()
   try {
-    return await app.request(path, init);
+    return await app.request(path, init)
   } finally {
-    logs.restore();
-    restore();
+    logs.restore()
+    restore()
   }
 }
 
-Deno.test("integrations: listing businesses without a token is 401", async () => {
-  const response = await call("/integrations/businesses");
-  assert.equal(response.status, 401);
-  assert.equal((await response.json()).error.code, "unauthorized");
-});
+Deno.test('integrations: listing businesses without a token is 401', async () => {
+  const response = await call('/integrations/businesses')
+  assert.equal(response.status, 401)
+  assert.equal((await response.json()).error.code, 'unauthorized')
+})
 
-Deno.test("integrations: an unknown route or method is a JSON 404", async () => {
+Deno.test('integrations: an unknown route or method is a JSON 404', async () => {
   for (
-    const [path, method] of [["/integrations/nope", "GET"], ["/integrations/businesses", "DELETE"]]
+    const [path, method] of [['/integrations/nope', 'GET'], ['/integrations/businesses', 'DELETE']]
   ) {
-    const response = await call(path, { method });
-    assert.equal(response.status, 404, `${method} ${path}`);
-    assert.equal((await response.json()).error.code, "not_found");
+    const response = await call(path, { method })
+    assert.equal(response.status, 404, `${method} ${path}`)
+    assert.equal((await response.json()).error.code, 'not_found')
   }
-});
+})
 
-Deno.test("integrations: preflight is answered without a token", async () => {
-  const response = await call("/integrations/businesses", {
-    method: "OPTIONS",
-    headers: { origin: "https://app.example", "access-control-request-method": "GET" },
-  });
-  assert.equal(response.status, 204);
-  assert.equal(response.headers.get("access-control-allow-origin"), "*");
-});
+Deno.test('integrations: preflight is answered without a token', async () => {
+  const response = await call('/integrations/businesses', {
+    method: 'OPTIONS',
+    headers: { origin: 'https://app.example', 'access-control-request-method': 'GET' },
+  })
+  assert.equal(response.status, 204)
+  assert.equal(response.headers.get('access-control-allow-origin'), '*')
+})

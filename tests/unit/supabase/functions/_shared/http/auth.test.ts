@@ -1,29 +1,29 @@
-import assert from "node:assert/strict";
-import { exportJWK, generateKeyPair, SignJWT } from "jose";
+import assert from 'node:assert/strict'
+import { exportJWK, generateKeyPair, SignJWT } from 'jose'
 import {
   generateSigningKey,
   mintUserJwt,
   publicJwks,
   type SigningKey,
-} from "../../../../../../scripts/local/jwt.ts";
-import { createApp } from "../../../../../../supabase/functions/_shared/http/app.ts";
-import { requireUser } from "../../../../../../supabase/functions/_shared/http/auth.ts";
-import { setEnv } from "../../../../../helpers/env.ts";
-import { hs256Jwt, unsignedJwt, userClaims } from "../../../../../helpers/jwt.ts";
-import { serveJwks } from "../../../../../helpers/jwks-server.ts";
-import { captureLogs } from "../../../../../helpers/logs.ts";
+} from '../../../../../../scripts/local/jwt.ts'
+import { createApp } from '../../../../../../supabase/functions/_shared/http/app.ts'
+import { requireUser } from '../../../../../../supabase/functions/_shared/http/auth.ts'
+import { setEnv } from '../../../../../helpers/env.ts'
+import { hs256Jwt, unsignedJwt, userClaims } from '../../../../../helpers/jwt.ts'
+import { serveJwks } from '../../../../../helpers/jwks-server.ts'
+import { captureLogs } from '../../../../../helpers/logs.ts'
 
-const userId = "5b0c7f7e-3a0e-4a4e-9a53-2c8b1c1d2e3f";
-const legacySecret = "super-secret-jwt-token-with-at-least-32-characters-long";
+const userId = '5b0c7f7e-3a0e-4a4e-9a53-2c8b1c1d2e3f'
+const legacySecret = 'super-secret-jwt-token-with-at-least-32-characters-long'
 
 function testApp() {
-  const app = createApp("me");
+  const app = createApp('me')
   app.get(
-    "/",
+    '/',
     requireUser(),
     (c) => c.json({ userId: c.var.userId, email: c.var.claims.email, role: c.var.claims.role }),
-  );
-  return app;
+  )
+  return app
 }
 
 /** Runs `body` with a JWKS server for `key` as SUPABASE_URL, logs captured. */
@@ -32,188 +32,188 @@ async function withProject(
   body: (call: (token?: string, scheme?: string) => Promise<Response>) => Promise<void>,
   env: Record<string, string | undefined> = {},
 ): Promise<void> {
-  const jwks = serveJwks(publicJwks(key));
-  const restore = setEnv({ SUPABASE_URL: jwks.url, SUPABASE_JWT_SECRET: undefined, ...env });
-  const logs = captureLogs();
+  const jwks = serveJwks(publicJwks(key))
+  const restore = setEnv({ SUPABASE_URL: jwks.url, SUPABASE_JWT_SECRET: undefined, ...env })
+  const logs = captureLogs()
   try {
-    await body(async (token, scheme = "Bearer") =>
+    await body(async (token, scheme = 'Bearer') =>
       await testApp().request(
-        "/me",
+        '/me',
         token ? { headers: { authorization: `${scheme} ${token}` } } : {},
       )
-    );
+    )
   } finally {
-    logs.restore();
-    restore();
-    await jwks.close();
+    logs.restore()
+    restore()
+    await jwks.close()
   }
 }
 
 async function assertUnauthorized(response: Response, message?: RegExp): Promise<void> {
-  assert.equal(response.status, 401);
-  assert.equal(response.headers.get("www-authenticate"), "Bearer");
-  const body = await response.json();
-  assert.equal(body.error.code, "unauthorized");
-  if (message) assert.match(body.error.message, message);
+  assert.equal(response.status, 401)
+  assert.equal(response.headers.get('www-authenticate'), 'Bearer')
+  const body = await response.json()
+  assert.equal(body.error.code, 'unauthorized')
+  if (message) assert.match(body.error.message, message)
 }
 
-const key = await generateSigningKey();
+const key = await generateSigningKey()
 
 Deno.test("requireUser: a valid ES256 user token from the project's JWKS passes", async () => {
   await withProject(key, async (call) => {
-    const response = await call(await mintUserJwt({ key, sub: userId, email: "ann@example.com" }));
-    assert.equal(response.status, 200);
+    const response = await call(await mintUserJwt({ key, sub: userId, email: 'ann@example.com' }))
+    assert.equal(response.status, 200)
     assert.deepEqual(await response.json(), {
       userId,
-      email: "ann@example.com",
-      role: "authenticated",
-    });
-  });
-});
+      email: 'ann@example.com',
+      role: 'authenticated',
+    })
+  })
+})
 
-Deno.test("requireUser: no token is 401", async () => {
+Deno.test('requireUser: no token is 401', async () => {
   await withProject(key, async (call) => {
-    await assertUnauthorized(await call(), /Missing bearer token/);
-  });
-});
+    await assertUnauthorized(await call(), /Missing bearer token/)
+  })
+})
 
-Deno.test("requireUser: a non-bearer scheme is 401", async () => {
+Deno.test('requireUser: a non-bearer scheme is 401', async () => {
   await withProject(key, async (call) => {
-    await assertUnauthorized(await call(await mintUserJwt({ key, sub: userId }), "Basic"));
-  });
-});
+    await assertUnauthorized(await call(await mintUserJwt({ key, sub: userId }), 'Basic'))
+  })
+})
 
-Deno.test("requireUser: garbage in place of a token is 401, not 500", async () => {
+Deno.test('requireUser: garbage in place of a token is 401, not 500', async () => {
   await withProject(key, async (call) => {
-    for (const token of ["abc", "a.b.c", "eyJhbGciOiJFUzI1NiJ9.%%%.x", "sb_publishable_abc"]) {
-      await assertUnauthorized(await call(token));
+    for (const token of ['abc', 'a.b.c', 'eyJhbGciOiJFUzI1NiJ9.%%%.x', 'sb_publishable_abc']) {
+      await assertUnauthorized(await call(token))
     }
-  });
-});
+  })
+})
 
-Deno.test("requireUser: an expired token is 401", async () => {
+Deno.test('requireUser: an expired token is 401', async () => {
   await withProject(key, async (call) => {
     await assertUnauthorized(
       await call(await mintUserJwt({ key, sub: userId, expiresIn: -120 })),
       /expired/,
-    );
-  });
-});
+    )
+  })
+})
 
-Deno.test("requireUser: a token just past exp passes within the clock tolerance", async () => {
+Deno.test('requireUser: a token just past exp passes within the clock tolerance', async () => {
   await withProject(key, async (call) => {
-    assert.equal((await call(await mintUserJwt({ key, sub: userId, expiresIn: -3 }))).status, 200);
-  });
-});
+    assert.equal((await call(await mintUserJwt({ key, sub: userId, expiresIn: -3 }))).status, 200)
+  })
+})
 
-Deno.test("requireUser: a token signed by another key is 401", async () => {
-  const other = await generateSigningKey();
+Deno.test('requireUser: a token signed by another key is 401', async () => {
+  const other = await generateSigningKey()
   await withProject(key, async (call) => {
     // Unknown kid, and the other key passing itself off under our kid.
-    await assertUnauthorized(await call(await mintUserJwt({ key: other, sub: userId })));
-    const impostor = { ...other, kid: key.kid };
-    await assertUnauthorized(await call(await mintUserJwt({ key: impostor, sub: userId })));
-  });
-});
+    await assertUnauthorized(await call(await mintUserJwt({ key: other, sub: userId })))
+    const impostor = { ...other, kid: key.kid }
+    await assertUnauthorized(await call(await mintUserJwt({ key: impostor, sub: userId })))
+  })
+})
 
-Deno.test("requireUser: alg none is 401", async () => {
+Deno.test('requireUser: alg none is 401', async () => {
   await withProject(key, async (call) => {
-    await assertUnauthorized(await call(unsignedJwt(userClaims(userId))), /algorithm/);
-  });
-});
+    await assertUnauthorized(await call(unsignedJwt(userClaims(userId))), /algorithm/)
+  })
+})
 
-Deno.test("requireUser: the wrong audience is 401", async () => {
+Deno.test('requireUser: the wrong audience is 401', async () => {
   await withProject(key, async (call) => {
-    await assertUnauthorized(await call(await mintUserJwt({ key, sub: userId, audience: "anon" })));
-  });
-});
+    await assertUnauthorized(await call(await mintUserJwt({ key, sub: userId, audience: 'anon' })))
+  })
+})
 
-Deno.test("requireUser: anon and service_role tokens are not user tokens", async () => {
+Deno.test('requireUser: anon and service_role tokens are not user tokens', async () => {
   await withProject(key, async (call) => {
-    for (const role of ["anon", "service_role"]) {
-      await assertUnauthorized(await call(await mintUserJwt({ key, sub: userId, role })));
+    for (const role of ['anon', 'service_role']) {
+      await assertUnauthorized(await call(await mintUserJwt({ key, sub: userId, role })))
     }
-  });
-});
+  })
+})
 
-Deno.test("requireUser: a sub that is not a uuid is 401", async () => {
+Deno.test('requireUser: a sub that is not a uuid is 401', async () => {
   await withProject(key, async (call) => {
-    await assertUnauthorized(await call(await mintUserJwt({ key, sub: "user-1" })));
-  });
-});
+    await assertUnauthorized(await call(await mintUserJwt({ key, sub: 'user-1' })))
+  })
+})
 
-Deno.test("requireUser: a token without exp is 401", async () => {
+Deno.test('requireUser: a token without exp is 401', async () => {
   await withProject(key, async (call) => {
-    const token = await new SignJWT({ sub: userId, role: "authenticated", aud: "authenticated" })
-      .setProtectedHeader({ alg: "ES256", kid: key.kid })
-      .sign(key.privateKey);
-    await assertUnauthorized(await call(token));
-  });
-});
+    const token = await new SignJWT({ sub: userId, role: 'authenticated', aud: 'authenticated' })
+      .setProtectedHeader({ alg: 'ES256', kid: key.kid })
+      .sign(key.privateKey)
+    await assertUnauthorized(await call(token))
+  })
+})
 
-Deno.test("requireUser: RS256 keys from the JWKS are accepted too", async () => {
-  const { privateKey, publicKey } = await generateKeyPair("RS256", { extractable: true });
-  const publicJwk = { ...(await exportJWK(publicKey)), kid: "rsa-1", alg: "RS256", use: "sig" };
-  const rsaKey: SigningKey = { kid: "rsa-1", privateKey, publicJwk };
+Deno.test('requireUser: RS256 keys from the JWKS are accepted too', async () => {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true })
+  const publicJwk = { ...(await exportJWK(publicKey)), kid: 'rsa-1', alg: 'RS256', use: 'sig' }
+  const rsaKey: SigningKey = { kid: 'rsa-1', privateKey, publicJwk }
   await withProject(rsaKey, async (call) => {
     const token = await new SignJWT(userClaims(userId))
-      .setProtectedHeader({ alg: "RS256", kid: "rsa-1" })
-      .sign(privateKey);
-    assert.equal((await call(token)).status, 200);
-  });
-});
+      .setProtectedHeader({ alg: 'RS256', kid: 'rsa-1' })
+      .sign(privateKey)
+    assert.equal((await call(token)).status, 200)
+  })
+})
 
-Deno.test("requireUser: HS256 passes only when the legacy secret is configured", async () => {
-  const token = await hs256Jwt(userClaims(userId), legacySecret);
+Deno.test('requireUser: HS256 passes only when the legacy secret is configured', async () => {
+  const token = await hs256Jwt(userClaims(userId), legacySecret)
   await withProject(key, async (call) => {
-    await assertUnauthorized(await call(token), /algorithm/);
-  });
+    await assertUnauthorized(await call(token), /algorithm/)
+  })
   await withProject(key, async (call) => {
-    assert.equal((await call(token)).status, 200);
-    const forged = await hs256Jwt(userClaims(userId), `${legacySecret}-but-not-quite`);
-    await assertUnauthorized(await call(forged));
+    assert.equal((await call(token)).status, 200)
+    const forged = await hs256Jwt(userClaims(userId), `${legacySecret}-but-not-quite`)
+    await assertUnauthorized(await call(forged))
     await assertUnauthorized(
-      await call(await hs256Jwt(userClaims(userId, { aud: "other" }), legacySecret)),
-    );
-  }, { SUPABASE_JWT_SECRET: legacySecret });
-});
+      await call(await hs256Jwt(userClaims(userId, { aud: 'other' }), legacySecret)),
+    )
+  }, { SUPABASE_JWT_SECRET: legacySecret })
+})
 
-Deno.test("requireUser: an unreachable JWKS is 503, not 401 or 500", async () => {
+Deno.test('requireUser: an unreachable JWKS is 503, not 401 or 500', async () => {
   // A port that was just free: connection refused, as when the auth service is down.
-  const closed = serveJwks(publicJwks(key));
-  await closed.close();
-  const restore = setEnv({ SUPABASE_URL: closed.url, SUPABASE_JWT_SECRET: undefined });
-  const logs = captureLogs();
+  const closed = serveJwks(publicJwks(key))
+  await closed.close()
+  const restore = setEnv({ SUPABASE_URL: closed.url, SUPABASE_JWT_SECRET: undefined })
+  const logs = captureLogs()
   try {
-    const token = await mintUserJwt({ key, sub: userId });
-    const response = await testApp().request("/me", {
+    const token = await mintUserJwt({ key, sub: userId })
+    const response = await testApp().request('/me', {
       headers: { authorization: `Bearer ${token}` },
-    });
-    assert.equal(response.status, 503);
-    assert.equal((await response.json()).error.code, "service_unavailable");
+    })
+    assert.equal(response.status, 503)
+    assert.equal((await response.json()).error.code, 'service_unavailable')
   } finally {
-    logs.restore();
-    restore();
+    logs.restore()
+    restore()
   }
-});
+})
 
-Deno.test("requireUser: the JWKS is fetched once and cached per URL", async () => {
-  const jwks = serveJwks(publicJwks(key));
-  const restore = setEnv({ SUPABASE_URL: jwks.url, SUPABASE_JWT_SECRET: undefined });
-  const logs = captureLogs();
+Deno.test('requireUser: the JWKS is fetched once and cached per URL', async () => {
+  const jwks = serveJwks(publicJwks(key))
+  const restore = setEnv({ SUPABASE_URL: jwks.url, SUPABASE_JWT_SECRET: undefined })
+  const logs = captureLogs()
   try {
     for (let i = 0; i < 3; i++) {
-      const token = await mintUserJwt({ key, sub: userId });
-      const response = await testApp().request("/me", {
+      const token = await mintUserJwt({ key, sub: userId })
+      const response = await testApp().request('/me', {
         headers: { authorization: `Bearer ${token}` },
-      });
-      assert.equal(response.status, 200);
-      await response.body?.cancel();
+      })
+      assert.equal(response.status, 200)
+      await response.body?.cancel()
     }
-    assert.equal(jwks.hits(), 1);
+    assert.equal(jwks.hits(), 1)
   } finally {
-    logs.restore();
-    restore();
-    await jwks.close();
+    logs.restore()
+    restore()
+    await jwks.close()
   }
-});
+})
