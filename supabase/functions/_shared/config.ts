@@ -18,6 +18,11 @@ const sections = {
   log: z.object({
     LOG_LEVEL: z.enum(logLevels).default('info'),
   }),
+  rateLimit: z.object({
+    // Requests per user and function in one window (issue default: 100 per 15 minutes).
+    RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
+    RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  }),
   http: z.object({
     CORS_ALLOWED_ORIGINS: originList.default(['*']),
   }),
