@@ -27,7 +27,7 @@ async function assertErrorJson(response: Response, status: number, code: string)
 }
 
 Deno.test('gateway: functions are folders with app.ts, not starting with _', async () => {
-  assert.deepEqual(await discoverFunctions(functionsDir), ['broken', 'echo', 'open'])
+  assert.deepEqual(await discoverFunctions(functionsDir), ['broken', 'echo', 'limited', 'open'])
 })
 
 Deno.test('gateway: verify_jwt comes from config.toml and defaults to true', async () => {
