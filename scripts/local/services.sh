@@ -54,6 +54,36 @@ function_env() {
   export SUPABASE_DB_URL
   SUPABASE_DB_URL=$(dev_db_url)
   export SALESFORCE_LOGIN_URL="${SALESFORCE_LOGIN_URL:-http://127.0.0.1:$SANDBOX_PORT}"
+  export SALESFORCE_SANDBOX_LOGIN_URL="${SALESFORCE_SANDBOX_LOGIN_URL:-$SALESFORCE_LOGIN_URL}"
+  export PUBLIC_FUNCTIONS_URL="${PUBLIC_FUNCTIONS_URL:-http://127.0.0.1:$GATEWAY_PORT/functions/v1}"
+  export APP_REDIRECT_ALLOWLIST="${APP_REDIRECT_ALLOWLIST:-http://127.0.0.1:$GATEWAY_PORT/,http://localhost:3000/}"
+  export SYNC_CRON_SECRET
+  SYNC_CRON_SECRET=$(local_secret sync-cron-secret)
+}
+
+# A random secret of the local stack, made once and kept under $STATE_DIR (git-ignored).
+local_secret() {
+  local file="$STATE_DIR/secrets/$1"
+  if [ ! -s "$file" ]; then
+    mkdir -p "$STATE_DIR/secrets"
+    (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '/+=\n' >"$file")
+  fi
+  cat "$file"
+}
+
+# What `supabase start` upserts from config.toml [db.vault]: the named secrets the pg_cron job
+# reads when it calls sync-cron (see the _sync_schedule migration).
+vault_upsert_cron_secrets() {
+  function_env
+  PGPASSWORD="$DB_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -h "$DB_HOST" -p "$DB_PORT" -U postgres \
+    -d postgres -v url="$SUPABASE_URL" -v secret="$SYNC_CRON_SECRET" >/dev/null <<'SQL'
+select vault.update_secret(id, :'url') from vault.secrets where name = 'project_url';
+select vault.create_secret(:'url', 'project_url')
+ where not exists (select 1 from vault.secrets where name = 'project_url');
+select vault.update_secret(id, :'secret') from vault.secrets where name = 'sync_cron_secret';
+select vault.create_secret(:'secret', 'sync_cron_secret')
+ where not exists (select 1 from vault.secrets where name = 'sync_cron_secret');
+SQL
 }
 
 services_up() {

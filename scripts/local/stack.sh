@@ -24,6 +24,7 @@ case "$cmd" in
     cluster_bootstrap "$DEV_CLUSTER" "$DB_PORT"
     cluster_migrate "$DB_PORT"
     seed_once
+    vault_upsert_cron_secrets
     services_up
     print_status
     ;;
