@@ -1,0 +1,188 @@
+// In-memory org data: records per sObject with system fields, the Recycle Bin and commit-lag visibility.
+
+import { IdMinter, normalizeId } from './data/ids.ts'
+import { toSecond } from './clock.ts'
+import { type SObjectDef, SOBJECTS } from './schema.ts'
+
+/**
+ * One version of a record. Versions are never mutated: a write stores a new object, so a
+ * query cursor that holds the old one keeps serving the snapshot it started with.
+ */
+export interface StoredRecord {
+  readonly id: string
+  readonly type: string
+  readonly values: Readonly<Record<string, unknown>>
+  /** Sandbox time from which the record can be seen (commit lag), ms. */
+  readonly visibleAt: number
+  /** When it went to the Recycle Bin, or null while live. */
+  readonly deletedAt: number | null
+}
+
+export interface WriteOptions {
+  /** Sandbox time of the write; defaults to now. */
+  at?: number
+  /** Overrides the SystemModstamp written (e.g. an older stamp for a late commit). */
+  systemModstamp?: number
+  /** Keeps LastModifiedDate: an automated/system update bumps only SystemModstamp. */
+  systemOnly?: boolean
+  /** Hides the write until this time, to model a transaction that commits late. */
+  visibleAt?: number
+  /** User performing the write (CreatedById / LastModifiedById). */
+  userId?: string
+}
+
+/** One sObject's records, in insertion order. */
+class Table {
+  readonly records = new Map<string, StoredRecord>()
+  constructor(readonly def: SObjectDef, readonly minter: IdMinter) {}
+}
+
+/** The data of one org. `version` changes on every write so derived caches know to rebuild. */
+export class OrgData {
+  readonly tables = new Map<string, Table>()
+  version = 0
+  /** Sorted views of a table per ORDER BY, valid while `version` is unchanged. */
+  readonly sortedViews = new Map<string, { version: number; rows: StoredRecord[] }>()
+  /** Time the Recycle Bin was last emptied; getDeleted cannot see further back. */
+  recycleBinEmptiedAt: number
+
+  constructor(pod: string, private readonly now: () => number, createdAt: number) {
+    this.recycleBinEmptiedAt = createdAt
+    for (const def of Object.values(SOBJECTS)) {
+      this.tables.set(def.name, new Table(def, new IdMinter(def.keyPrefix, pod)))
+    }
+  }
+
+  table(type: string): Table {
+    const t = this.tables.get(type)
+    if (!t) throw new Error(`unknown sObject ${type}`)
+    return t
+  }
+
+  mintId(type: string): string {
+    return this.table(type).minter.mint()
+  }
+
+  /** Current version of a record if it exists and is visible at `at` (deleted ones included). */
+  get(type: string, id: string, at = this.now()): StoredRecord | undefined {
+    const key = normalizeId(id)
+    if (!key) return undefined
+    const rec = this.table(type).records.get(key)
+    return rec && rec.visibleAt <= at ? rec : undefined
+  }
+
+  /** Finds a record by id in whichever table its key prefix names. */
+  find(id: string, at = this.now()): StoredRecord | undefined {
+    const key = normalizeId(id)
+    if (!key) return undefined
+    for (const t of this.tables.values()) {
+      if (key.startsWith(t.def.keyPrefix)) return this.get(t.def.name, key, at)
+    }
+    return undefined
+  }
+
+  /** All record versions visible at `at`, deleted ones included. */
+  *visible(type: string, at = this.now()): Iterable<StoredRecord> {
+    for (const rec of this.table(type).records.values()) {
+      if (rec.visibleAt <= at) yield rec
+    }
+  }
+
+  count(type: string): number {
+    return this.table(type).records.size
+  }
+
+  insert(type: string, values: Record<string, unknown>, opts: WriteOptions = {}): StoredRecord {
+    const table = this.table(type)
+    const at = opts.at ?? this.now()
+    const stamp = toSecond(opts.systemModstamp ?? at)
+    const id = typeof values.Id === 'string' ? values.Id : table.minter.mint()
+    const userId = opts.userId ?? (values.CreatedById as string | undefined) ?? null
+    const full: Record<string, unknown> = {}
+    for (const f of table.def.fields) full[f.name] = null
+    Object.assign(full, defaultsFor(table.def), values, { Id: id })
+    if (table.def.fieldsByName.has('isdeleted')) full.IsDeleted = false
+    full.CreatedDate = (values.CreatedDate as number | undefined) ?? stamp
+    full.LastModifiedDate = (values.LastModifiedDate as number | undefined) ?? stamp
+    full.SystemModstamp = (values.SystemModstamp as number | undefined) ?? stamp
+    full.CreatedById = values.CreatedById ?? userId
+    full.LastModifiedById = values.LastModifiedById ?? userId
+    if (table.def.fieldsByName.has('ownerid') && !full.OwnerId) full.OwnerId = userId
+    const rec: StoredRecord = {
+      id,
+      type: table.def.name,
+      values: full,
+      visibleAt: opts.visibleAt ?? at,
+      deletedAt: null,
+    }
+    table.records.set(id, rec)
+    this.version++
+    return rec
+  }
+
+  update(
+    type: string,
+    id: string,
+    changes: Record<string, unknown>,
+    opts: WriteOptions = {},
+  ): StoredRecord {
+    const table = this.table(type)
+    const prev = table.records.get(id)
+    if (!prev) throw new Error(`no ${type} ${id}`)
+    const at = opts.at ?? this.now()
+    const stamp = toSecond(opts.systemModstamp ?? at)
+    const values: Record<string, unknown> = { ...prev.values, ...changes, SystemModstamp: stamp }
+    if (!opts.systemOnly) {
+      values.LastModifiedDate = toSecond(at)
+      if (opts.userId) values.LastModifiedById = opts.userId
+    }
+    const rec: StoredRecord = {
+      ...prev,
+      values,
+      visibleAt: opts.visibleAt ?? Math.min(prev.visibleAt, at),
+    }
+    table.records.set(id, rec)
+    this.version++
+    return rec
+  }
+
+  /** Moves a record to the Recycle Bin: IsDeleted = true, stamps bumped. */
+  softDelete(type: string, id: string, opts: WriteOptions = {}): StoredRecord {
+    const at = opts.at ?? this.now()
+    const rec = this.update(type, id, { IsDeleted: true }, opts)
+    const deleted: StoredRecord = { ...rec, deletedAt: toSecond(at) }
+    this.table(type).records.set(id, deleted)
+    return deleted
+  }
+
+  /** Merge: the loser goes to the Recycle Bin pointing at the surviving record. */
+  mergeInto(type: string, masterId: string, loserId: string, opts: WriteOptions = {}): void {
+    this.update(type, loserId, { MasterRecordId: masterId }, { ...opts, systemOnly: true })
+    this.softDelete(type, loserId, opts)
+  }
+
+  /** Empties the Recycle Bin: deleted rows vanish even from queryAll (hard delete). */
+  emptyRecycleBin(at = this.now()): number {
+    let purged = 0
+    for (const t of this.tables.values()) {
+      for (const [id, rec] of t.records) {
+        if (rec.deletedAt !== null) {
+          t.records.delete(id)
+          purged++
+        }
+      }
+    }
+    this.recycleBinEmptiedAt = toSecond(at)
+    this.version++
+    return purged
+  }
+}
+
+function defaultsFor(def: SObjectDef): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const f of def.fields) {
+    if (f.type === 'boolean') out[f.name] = f.name === 'IsActive'
+  }
+  if (def.name === 'Lead') out.Status = 'Open - Not Contacted'
+  return out
+}

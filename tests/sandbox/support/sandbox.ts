@@ -1,0 +1,84 @@
+// Test helpers: an in-process sandbox on an ephemeral port, and a scripted OAuth login.
+
+import {
+  type StartOptions,
+  startSalesforceSandbox,
+} from '../../../scripts/sandbox/salesforce/server.ts'
+import type { CreatedOrg } from '../../../scripts/sandbox/salesforce/control.ts'
+
+export const CALLBACK = 'http://localhost:3000/oauth/callback'
+
+export type Running = Awaited<ReturnType<typeof startSalesforceSandbox>>
+
+/** Starts a sandbox on port 0 with one auto-approving org, runs `fn`, always closes it. */
+export async function withSandbox(
+  fn: (sb: Running, org: CreatedOrg) => Promise<void>,
+  opts: StartOptions & { contacts?: number; rotate?: boolean } = {},
+): Promise<void> {
+  const sb = await startSalesforceSandbox({
+    autoApprove: true,
+    now: '2026-03-02T10:00:00Z',
+    ...opts,
+  })
+  try {
+    const org = sb.control.createOrg({
+      name: 'Acme',
+      myDomain: 'acme',
+      contacts: opts.contacts ?? 50,
+      app: { callbackUrls: [CALLBACK], rotateRefreshTokens: opts.rotate ?? false },
+    })
+    await fn(sb, org)
+  } finally {
+    await sb.close()
+  }
+}
+
+/** base64url of random bytes: a verifier Salesforce accepts (no `~`). */
+export function newVerifier(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(48))
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replace(
+    /=+$/,
+    '',
+  )
+}
+
+export async function s256(verifier: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)),
+  )
+  return btoa(String.fromCharCode(...digest)).replaceAll('+', '-').replaceAll('/', '_').replace(
+    /=+$/,
+    '',
+  )
+}
+
+/** Follows the authorize redirect (auto-approve) and returns the callback's query. */
+export async function authorize(url: string): Promise<URLSearchParams> {
+  const res = await fetch(url, { redirect: 'manual' })
+  await res.body?.cancel()
+  const location = res.headers.get('location')
+  if (res.status !== 302 || !location) throw new Error(`expected a redirect, got ${res.status}`)
+  return new URL(location).searchParams
+}
+
+export async function postForm(
+  url: string,
+  form: Record<string, string>,
+  headers: HeadersInit = {},
+) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+    body: new URLSearchParams(form),
+  })
+  const text = await res.text()
+  return { status: res.status, headers: res.headers, text, json: text ? safeJson(text) : null }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return null
+  }
+}
