@@ -82,3 +82,73 @@ function safeJson(text: string): unknown {
     return null
   }
 }
+
+export interface Tokens {
+  access_token: string
+  refresh_token?: string
+  instance_url: string
+  id: string
+  issued_at: string
+  signature: string
+  scope: string
+  token_type: string
+}
+
+/** Auto-approved login with PKCE through the production login host; returns the token response. */
+export async function login(
+  sb: Running,
+  org: CreatedOrg,
+  scope = 'api refresh_token',
+): Promise<Tokens> {
+  const verifier = newVerifier()
+  const q = new URLSearchParams({
+    response_type: 'code',
+    client_id: org.app!.clientId,
+    redirect_uri: CALLBACK,
+    scope,
+    code_challenge: await s256(verifier),
+  })
+  const callback = await authorize(`${org.loginUrl}/services/oauth2/authorize?${q}`)
+  const res = await postForm(`${org.loginUrl}/services/oauth2/token`, {
+    grant_type: 'authorization_code',
+    code: callback.get('code')!,
+    client_id: org.app!.clientId,
+    client_secret: org.app!.clientSecret,
+    redirect_uri: CALLBACK,
+    code_verifier: verifier,
+  })
+  if (res.status !== 200) throw new Error(`token exchange failed: ${res.text}`)
+  return res.json as Tokens
+}
+
+/** Calls the REST API of the org with a bearer token; returns status, headers and parsed body. */
+export async function api(
+  tokens: Tokens,
+  path: string,
+  init: RequestInit & { version?: string } = {},
+): Promise<{ status: number; headers: Headers; body: any }> {
+  const url = path.startsWith('http')
+    ? path
+    : `${tokens.instance_url}/services/data/v${init.version ?? '59.0'}${path}`
+  const res = await fetch(url, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${tokens.access_token}`,
+      ...(init.body ? { 'content-type': 'application/json' } : {}),
+      ...init.headers,
+    },
+  })
+  const text = await res.text()
+  let body: unknown = text
+  try {
+    body = text ? JSON.parse(text) : null
+  } catch {
+    // HTML or empty bodies stay text
+  }
+  return { status: res.status, headers: res.headers, body }
+}
+
+/** GET query with the SOQL URL-encoded as a real client does. */
+export function soql(tokens: Tokens, q: string, all = false, headers: HeadersInit = {}) {
+  return api(tokens, `/${all ? 'queryAll' : 'query'}?q=${encodeURIComponent(q)}`, { headers })
+}
