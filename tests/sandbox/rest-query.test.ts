@@ -7,7 +7,7 @@ const FIELDS = 'Id, FirstName, LastName, Email, Account.Name, SystemModstamp'
 
 Deno.test('answers INVALID_FIELD echoing the query with a caret, as Salesforce words it', async () => {
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     const res = await soql(t, 'SELECT Idd FROM Contact')
     assert.equal(res.status, 400)
     assert.deepEqual(res.body, [{
@@ -20,7 +20,7 @@ Deno.test('answers INVALID_FIELD echoing the query with a caret, as Salesforce w
 
 Deno.test('rejects a quoted datetime, an unknown object, a bad relationship and a malformed id', async () => {
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     const quoted = await soql(
       t,
       "SELECT Id FROM Contact WHERE SystemModstamp > '2024-01-01T00:00:00Z'",
@@ -61,7 +61,7 @@ Deno.test('rejects a quoted datetime, an unknown object, a bad relationship and 
 
 Deno.test('query hides Recycle Bin rows and queryAll returns them with IsDeleted = true', async () => {
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     const ids = sb.control.insertRecords(org.orgId, 'Contact', [{ LastName: 'Keep' }, {
       LastName: 'Gone',
     }])
@@ -84,7 +84,7 @@ Deno.test('query hides Recycle Bin rows and queryAll returns them with IsDeleted
 
 Deno.test('pages with batchSize and nextRecordsUrl; the last page has no nextRecordsUrl key', async () => {
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     const first = await soql(t, `SELECT ${FIELDS} FROM Contact ORDER BY SystemModstamp, Id`, true, {
       'Sforce-Query-Options': 'batchSize=200',
     })
@@ -110,7 +110,7 @@ Deno.test('pages with batchSize and nextRecordsUrl; the last page has no nextRec
 
 Deno.test('clamps batchSize to 200..2000 and defaults to 2000', async () => {
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     const q = 'SELECT Id FROM Contact'
     assert.equal(
       (await soql(t, q, false, { 'Sforce-Query-Options': 'batchSize=50' })).body.records.length,
@@ -128,7 +128,7 @@ Deno.test('clamps batchSize to 200..2000 and defaults to 2000', async () => {
 
 Deno.test('serves pages from a snapshot and expires locators after two days', async () => {
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     const first = await soql(t, 'SELECT Id, Title FROM Contact ORDER BY Id', false, {
       'Sforce-Query-Options': 'batchSize=200',
     })
@@ -146,7 +146,7 @@ Deno.test('serves pages from a snapshot and expires locators after two days', as
     })
     sb.control.advanceClock(2 * 86_400_000 + 1000)
     sb.control.expireAccessTokens(org.orgId)
-    const t2 = await login(sb, org)
+    const t2 = await login(org)
     const expired = await api(t2, `${t2.instance_url}${again.body.nextRecordsUrl}`)
     assert.equal(expired.status, 400)
     assert.deepEqual(expired.body, [{
@@ -160,7 +160,7 @@ Deno.test('serves pages from a snapshot and expires locators after two days', as
 
 Deno.test('returns records with attributes, nested parents or null, and Salesforce datetimes', async () => {
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     const [acct] = sb.control.insertRecords(org.orgId, 'Account', [{ Name: 'Acme Widgets' }])
     sb.control.insertRecords(org.orgId, 'Contact', [
       {
@@ -198,7 +198,7 @@ Deno.test('returns records with attributes, nested parents or null, and Salesfor
 
 Deno.test('filters with LIKE, IN, NOT IN, null, 15-char ids and datetime offsets; sorts nulls first', async () => {
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     const ids = sb.control.insertRecords(org.orgId, 'Contact', [
       { LastName: "O'Brien", Email: 'OBRIEN@Example.com', Title: 'CEO' },
       { LastName: 'Smith', Email: 'smith_j@example.com', Title: null },
@@ -242,7 +242,7 @@ Deno.test('filters with LIKE, IN, NOT IN, null, 15-char ids and datetime offsets
 
 Deno.test('a (SystemModstamp, Id) keyset cursor reads every row once despite shared stamps', async () => {
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     // One bulk update gives 600 rows the same SystemModstamp.
     sb.control.touchRecords(org.orgId, 'Contact', { count: 600 })
     const seen: string[] = []
@@ -272,7 +272,7 @@ Deno.test('enforces the SOQL length limit and the URI length limit', async () =>
   // Deno's own URL parser refuses URLs much beyond 64 KiB, so the statement limit is exercised
   // with a lower configured maximum; the default is Salesforce's 100,000.
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     const long = `SELECT Id FROM Contact WHERE Id IN (${idList(300)})`
     const res = await soql(t, long)
     assert.deepEqual(res.body, [{
@@ -282,7 +282,7 @@ Deno.test('enforces the SOQL length limit and the URI length limit', async () =>
     assert.equal((await soql(t, `SELECT Id FROM Contact WHERE Id IN (${idList(200)})`)).status, 200)
   }, { contacts: 0, maxSoqlLength: 5000 })
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     // 1,200 ids are ~23,000 characters of SOQL: fine for SOQL, too long for a GET URI.
     const res = await soql(t, `SELECT Id FROM Contact WHERE Id IN (${idList(1200)})`)
     assert.equal(res.status, 414)
@@ -291,13 +291,13 @@ Deno.test('enforces the SOQL length limit and the URI length limit', async () =>
 
 Deno.test('answers 401 INVALID_SESSION_ID for expired, unknown and other-org sessions', async () => {
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     const other = sb.control.createOrg({
       name: 'Other',
       myDomain: 'other',
       app: { callbackUrls: ['http://localhost:3000/oauth/callback'] },
     })
-    const t2 = await login(sb, other)
+    const t2 = await login(other)
     const crossed = await api(
       { ...t2, instance_url: t.instance_url },
       '/query?q=SELECT+Id+FROM+Contact',
@@ -320,7 +320,7 @@ Deno.test('answers 401 INVALID_SESSION_ID for expired, unknown and other-org ses
 
 Deno.test('counts calls in Sforce-Limit-Info and refuses with REQUEST_LIMIT_EXCEEDED when spent', async () => {
   await withSandbox(async (sb, org) => {
-    const t = await login(sb, org)
+    const t = await login(org)
     const versions = await fetch(`${t.instance_url}/services/data/`)
     assert.equal(versions.headers.get('sforce-limit-info'), null)
     const list = await versions.json()
@@ -351,7 +351,7 @@ Deno.test('counts calls in Sforce-Limit-Info and refuses with REQUEST_LIMIT_EXCE
     // The allowance is a rolling 24 hours.
     sb.control.advanceClock(24 * 3_600_000 + 60_000)
     sb.control.expireAccessTokens(org.orgId)
-    const t2 = await login(sb, org)
+    const t2 = await login(org)
     assert.equal((await soql(t2, 'SELECT Id FROM Contact')).status, 200)
   }, { contacts: 5 })
 })
