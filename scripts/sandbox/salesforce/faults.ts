@@ -214,15 +214,25 @@ export function faultResponse(f: FaultInfo): Response {
   }
 }
 
-/** A response whose connection dies after `keep` bytes of the body (0: before any byte). */
+/**
+ * A response whose connection dies after `keep` bytes of the body (0: before the status line
+ * is sent, which clients see as a dropped connection).
+ */
 export function severedResponse(
   source: Response | null,
   body: Uint8Array | null,
   keep: number,
 ): Response {
+  let sent = false
   const stream = new ReadableStream<Uint8Array>({
-    start(controller) {
-      if (body && keep > 0) controller.enqueue(body.slice(0, keep))
+    async pull(controller) {
+      if (!sent && body && keep > 0) {
+        sent = true
+        controller.enqueue(body.slice(0, keep))
+        return
+      }
+      // Give the server a moment to flush what was sent, then reset mid-body.
+      if (sent) await new Promise((resolve) => setTimeout(resolve, 20))
       controller.error(new Error('connection reset by sandbox fault'))
     },
   })
