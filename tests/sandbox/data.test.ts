@@ -1,0 +1,124 @@
+// Ids with checksums, the deterministic data generator, and performance with 50,000 contacts.
+
+import assert from 'node:assert/strict'
+import {
+  idChecksum,
+  IdMinter,
+  normalizeId,
+  to18,
+} from '../../scripts/sandbox/salesforce/data/ids.ts'
+import { createSalesforceSandbox } from '../../scripts/sandbox/salesforce/sandbox.ts'
+import { login, soql, withSandbox } from './support/sandbox.ts'
+
+Deno.test('computes the 18-character checksum suffix (facts test vectors)', () => {
+  assert.equal(to18('001D000000IRFma'), '001D000000IRFmaIAH')
+  assert.equal(to18('003RO0000035WQg'), '003RO0000035WQgYAM')
+  assert.equal(to18('70130000001tcyI'), '70130000001tcyIAAQ')
+  assert.equal(to18('a0BA0000000L2ZC'), 'a0BA0000000L2ZCMA0')
+  assert.equal(idChecksum('AaaAABbbBBCccCC'), 'ZZZ')
+})
+
+Deno.test('normalizes 15-char ids and case-mangled 18-char ids, and rejects non-ids', () => {
+  assert.equal(normalizeId('003RO0000035WQg'), '003RO0000035WQgYAM')
+  assert.equal(normalizeId('003ro0000035wqgyam'), '003RO0000035WQgYAM')
+  assert.equal(normalizeId('003RO0000035WQgYAM'), '003RO0000035WQgYAM')
+  assert.equal(normalizeId('abc'), null)
+  assert.equal(normalizeId('003RO0000035WQgZZZ'), null)
+})
+
+Deno.test('mints valid, distinct 18-char ids with the key prefix', () => {
+  const m = new IdMinter('003', 'HD')
+  const ids = Array.from({ length: 5000 }, () => m.mint())
+  assert.equal(new Set(ids).size, 5000)
+  for (const id of ids) {
+    assert.match(id, /^003HD[0-9A-Za-z]{10}[A-Z0-5]{3}$/)
+    assert.equal(normalizeId(id), id)
+  }
+})
+
+Deno.test('generates the same org from the same seed, and a different one from another seed', () => {
+  const snapshot = (seed: number) => {
+    const sb = createSalesforceSandbox({ now: '2026-01-01T00:00:00Z' })
+    const org = sb.control.createOrg({ contacts: 200, seed })
+    const rows = sb.control.listIds(org.orgId, 'Contact').map((id) =>
+      sb.control.getRecord(org.orgId, 'Contact', id)
+    )
+    sb.close()
+    return JSON.stringify(rows)
+  }
+  assert.equal(snapshot(5), snapshot(5))
+  assert.notEqual(snapshot(5), snapshot(6))
+})
+
+Deno.test('generated contacts are realistic and carry the timestamp patterns syncs trip on', () => {
+  const sb = createSalesforceSandbox({ now: '2026-01-01T00:00:00Z' })
+  const org = sb.control.createOrg({ contacts: 3000, seed: 11 })
+  const rows = sb.control.listIds(org.orgId, 'Contact').map((id) =>
+    sb.control.getRecord(org.orgId, 'Contact', id)!
+  )
+  sb.close()
+  for (const r of rows) {
+    assert.ok(r.CreatedDate! <= r.LastModifiedDate! && r.LastModifiedDate! <= r.SystemModstamp!)
+    assert.match(r.SystemModstamp as string, /\.000\+0000$/)
+  }
+  const stampCounts = new Map<unknown, number>()
+  for (const r of rows) {
+    stampCounts.set(r.SystemModstamp, (stampCounts.get(r.SystemModstamp) ?? 0) + 1)
+  }
+  assert.ok(
+    Math.max(...stampCounts.values()) >= 100,
+    'a bulk update shares one stamp across many rows',
+  )
+  assert.ok(rows.some((r) => r.AccountId === null), 'private contacts without an account')
+  assert.ok(rows.some((r) => r.Email === null))
+  assert.ok(rows.some((r) => /[^\x00-\x7f]/.test(`${r.FirstName}${r.LastName}`)), 'non-ASCII names')
+  assert.ok(rows.some((r) => typeof r.MailingStreet === 'string' && r.MailingStreet.includes('\n')))
+  assert.ok(rows.some((r) => r.SystemModstamp !== r.LastModifiedDate), 'system-only updates')
+  const emails = rows.map((r) => r.Email).filter(Boolean)
+  assert.ok(new Set(emails).size < emails.length, 'some shared inboxes')
+})
+
+Deno.test('syncs 50,000 contacts quickly by locator and by (SystemModstamp, Id) keyset', async () => {
+  await withSandbox(async (_sb, org) => {
+    const t = await login(org)
+    const fields =
+      'Id, FirstName, LastName, Email, Phone, Account.Name, MailingCity, SystemModstamp, IsDeleted'
+    let started = performance.now()
+    let page =
+      (await soql(t, `SELECT ${fields} FROM Contact ORDER BY SystemModstamp, Id`, true)).body
+    let count = page.records.length
+    while (!page.done) {
+      const res = await fetch(`${t.instance_url}${page.nextRecordsUrl}`, {
+        headers: { authorization: `Bearer ${t.access_token}` },
+      })
+      page = await res.json()
+      count += page.records.length
+    }
+    assert.equal(count, 50_000)
+    const byLocator = performance.now() - started
+
+    started = performance.now()
+    let total = 0
+    let cursor: { stamp: string; id: string } | null = null
+    for (;;) {
+      const where = cursor
+        ? `WHERE (SystemModstamp = ${cursor.stamp} AND Id > '${cursor.id}') OR SystemModstamp > ${cursor.stamp}`
+        : ''
+      const res = await soql(
+        t,
+        `SELECT ${fields} FROM Contact ${where} ORDER BY SystemModstamp, Id LIMIT 2000`,
+        true,
+      )
+      const recs = res.body.records
+      if (recs.length === 0) break
+      total += recs.length
+      const last = recs[recs.length - 1]
+      cursor = { stamp: last.SystemModstamp.replace('.000+0000', 'Z'), id: last.Id }
+    }
+    assert.equal(total, 50_000)
+    const byKeyset = performance.now() - started
+    // Generous bounds: these catch O(n^2) behaviour, not machine speed.
+    assert.ok(byLocator < 8000, `locator paging took ${byLocator} ms`)
+    assert.ok(byKeyset < 8000, `keyset paging took ${byKeyset} ms`)
+  }, { contacts: 50_000 })
+})

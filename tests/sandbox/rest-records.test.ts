@@ -1,0 +1,225 @@
+// REST describe, single-record CRUD, sObject collections, getUpdated/getDeleted and /limits.
+
+import assert from 'node:assert/strict'
+import { api, login, withSandbox } from './support/sandbox.ts'
+
+const json = (body: unknown, method = 'POST') => ({ method, body: JSON.stringify(body) })
+
+Deno.test('describes Contact, Account and Lead with field metadata', async () => {
+  await withSandbox(async (_sb, org) => {
+    const t = await login(org)
+    const global = await api(t, '/sobjects')
+    assert.deepEqual(global.body.sobjects.map((s: { name: string }) => s.name).slice(0, 3), [
+      'Account',
+      'Contact',
+      'Lead',
+    ])
+    assert.equal(global.body.maxBatchSize, 200)
+    const contact = (await api(t, '/sobjects/Contact/describe')).body
+    assert.equal(contact.keyPrefix, '003')
+    const field = (name: string) => contact.fields.find((f: { name: string }) => f.name === name)
+    assert.deepEqual(
+      [
+        field('AccountId').type,
+        field('AccountId').referenceTo,
+        field('AccountId').relationshipName,
+      ],
+      ['reference', ['Account'], 'Account'],
+    )
+    assert.equal(field('LastName').nillable, false)
+    assert.equal(field('Email').type, 'email')
+    assert.equal(field('MailingCity').compoundFieldName, 'MailingAddress')
+    assert.equal(field('MailingAddress').type, 'address')
+    assert.equal(field('SystemModstamp').type, 'datetime')
+    assert.equal(field('Name').updateable, false)
+    const account = (await api(t, '/sobjects/account/describe')).body
+    assert.equal(account.name, 'Account')
+    assert.ok(
+      account.childRelationships.some((r: { relationshipName: string }) =>
+        r.relationshipName === 'Contacts'
+      ),
+    )
+    assert.equal((await api(t, '/sobjects/Lead/describe')).body.keyPrefix, '00Q')
+    assert.equal((await api(t, '/sobjects/Nope/describe')).status, 404)
+  }, { contacts: 0 })
+})
+
+Deno.test('creates, reads, updates and deletes one record with the real statuses', async () => {
+  await withSandbox(async (_sb, org) => {
+    const t = await login(org)
+    const created = await api(
+      t,
+      '/sobjects/Contact',
+      json({ FirstName: 'Ada', LastName: 'Lovelace' }),
+    )
+    assert.equal(created.status, 201)
+    assert.deepEqual(Object.keys(created.body), ['id', 'success', 'errors'])
+    const id = created.body.id
+    assert.match(id, /^003[A-Za-z0-9]{15}$/)
+    const read = await api(t, `/sobjects/Contact/${id}?fields=Id,Name,Email`)
+    assert.deepEqual(Object.keys(read.body), ['attributes', 'Id', 'Name', 'Email'])
+    assert.equal(read.body.Name, 'Ada Lovelace')
+    // 15-character ids are accepted too.
+    assert.equal((await api(t, `/sobjects/Contact/${id.slice(0, 15)}`)).body.Id, id)
+    const patched = await api(t, `/sobjects/Contact/${id}`, json({ Title: 'Analyst' }, 'PATCH'))
+    assert.equal(patched.status, 204)
+    assert.equal((await api(t, `/sobjects/Contact/${id}`)).body.Title, 'Analyst')
+    assert.equal((await api(t, `/sobjects/Contact/${id}`, { method: 'DELETE' })).status, 204)
+    assert.deepEqual((await api(t, `/sobjects/Contact/${id}`)).body, [{
+      message: 'entity is deleted',
+      errorCode: 'ENTITY_IS_DELETED',
+    }])
+    assert.equal(
+      (await api(t, '/sobjects/Contact/003000000000000AAA')).body[0].errorCode,
+      'NOT_FOUND',
+    )
+  }, { contacts: 0 })
+})
+
+Deno.test('refuses invalid writes with Salesforce error codes', async () => {
+  await withSandbox(async (_sb, org) => {
+    const t = await login(org)
+    const missing = await api(t, '/sobjects/Contact', json({ FirstName: 'No last name' }))
+    assert.equal(missing.status, 400)
+    assert.deepEqual(missing.body, [{
+      message: 'Required fields are missing: [LastName]',
+      errorCode: 'REQUIRED_FIELD_MISSING',
+      fields: ['LastName'],
+    }])
+    const email = await api(t, '/sobjects/Contact', json({ LastName: 'X', Email: 'not-an-email' }))
+    assert.equal(email.body[0].errorCode, 'INVALID_EMAIL_ADDRESS')
+    const tooLong = await api(
+      t,
+      '/sobjects/Contact',
+      json({ LastName: 'X', Title: 'x'.repeat(129) }),
+    )
+    assert.equal(tooLong.body[0].errorCode, 'STRING_TOO_LONG')
+    const readOnly = await api(t, '/sobjects/Contact', json({ LastName: 'X', Name: 'Nope' }))
+    assert.equal(readOnly.body[0].errorCode, 'INVALID_FIELD_FOR_INSERT_UPDATE')
+    const unknown = await api(t, '/sobjects/Contact', json({ LastName: 'X', Foo__c: 1 }))
+    assert.equal(unknown.body[0].errorCode, 'INVALID_FIELD')
+    const badRef = await api(
+      t,
+      '/sobjects/Contact',
+      json({ LastName: 'X', AccountId: '003000000000000AAA' }),
+    )
+    assert.equal(badRef.body[0].errorCode, 'MALFORMED_ID')
+  }, { contacts: 0 })
+})
+
+Deno.test('collections insert up to 200 records in one call and roll back on allOrNone', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    const rec = (last: string | null) => ({ attributes: { type: 'Contact' }, LastName: last })
+    const partial = await api(
+      t,
+      '/composite/sobjects',
+      json({ allOrNone: false, records: [rec('A'), rec(null), rec('B')] }),
+    )
+    assert.equal(partial.status, 200)
+    assert.deepEqual(partial.body.map((r: { success: boolean }) => r.success), [true, false, true])
+    assert.equal(partial.body[1].errors[0].statusCode, 'REQUIRED_FIELD_MISSING')
+    const before = sb.control.countRecords(org.orgId, 'Contact')
+    const rolled = await api(
+      t,
+      '/composite/sobjects',
+      json({ allOrNone: true, records: [rec('C'), rec(null)] }),
+    )
+    assert.equal(rolled.status, 200)
+    assert.equal(rolled.body[0].errors[0].statusCode, 'ALL_OR_NONE_OPERATION_ROLLED_BACK')
+    assert.equal(rolled.body[1].errors[0].statusCode, 'REQUIRED_FIELD_MISSING')
+    assert.equal(sb.control.countRecords(org.orgId, 'Contact'), before)
+    const tooMany = await api(
+      t,
+      '/composite/sobjects',
+      json({ records: Array.from({ length: 201 }, () => rec('Z')) }),
+    )
+    assert.equal(tooMany.status, 400)
+    assert.equal(tooMany.body[0].errorCode, 'EXCEEDED_ID_LIMIT')
+
+    const ids = partial.body.filter((r: { success: boolean }) => r.success).map((
+      r: { id: string },
+    ) => r.id)
+    const update = await api(
+      t,
+      '/composite/sobjects',
+      json({
+        records: ids.map((id: string) => ({ attributes: { type: 'Contact' }, id, Title: 'Bulk' })),
+      }, 'PATCH'),
+    )
+    assert.ok(update.body.every((r: { success: boolean }) => r.success))
+    const stamps = ids.map((id: string) =>
+      sb.control.getRecord(org.orgId, 'Contact', id)!.SystemModstamp
+    )
+    assert.equal(new Set(stamps).size, 1)
+    const retrieved = await api(
+      t,
+      `/composite/sobjects/Contact?ids=${ids.join(',')}&fields=Id,Title`,
+    )
+    assert.deepEqual(retrieved.body.map((r: { Title: string }) => r.Title), ['Bulk', 'Bulk'])
+    const del = await api(t, `/composite/sobjects?ids=${ids.join(',')}`, { method: 'DELETE' })
+    assert.ok(del.body.every((r: { success: boolean }) => r.success))
+    // One collections call counts once against the allowance.
+    assert.equal(sb.control.counters(org.orgId).apiCallsByEndpoint['composite.sobjects.update'], 1)
+  }, { contacts: 0 })
+})
+
+Deno.test('deleting an Account sends its Contacts to the Recycle Bin too', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    const [acct] = sb.control.insertRecords(org.orgId, 'Account', [{ Name: 'Doomed' }])
+    sb.control.insertRecords(org.orgId, 'Contact', [{ LastName: 'A', AccountId: acct }, {
+      LastName: 'B',
+      AccountId: acct,
+    }])
+    assert.equal((await api(t, `/sobjects/Account/${acct}`, { method: 'DELETE' })).status, 204)
+    assert.equal(sb.control.countRecords(org.orgId, 'Contact'), 0)
+    assert.equal(sb.control.countRecords(org.orgId, 'Contact', { includeDeleted: true }), 2)
+  }, { contacts: 0 })
+})
+
+Deno.test('getUpdated and getDeleted return ids in minute-aligned windows with their limits', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    const start = new Date(sb.control.now()).toISOString()
+    sb.control.advanceClock(60_000)
+    const [a, b] = sb.control.insertRecords(org.orgId, 'Contact', [{ LastName: 'New' }, {
+      LastName: 'Gone',
+    }])
+    sb.control.deleteRecords(org.orgId, 'Contact', [b])
+    sb.control.advanceClock(120_000)
+    const end = new Date(sb.control.now()).toISOString()
+    const q = `start=${encodeURIComponent(start)}&end=${encodeURIComponent(end)}`
+    const updated = await api(t, `/sobjects/Contact/updated/?${q}`)
+    assert.deepEqual(updated.body.ids, [a])
+    assert.match(updated.body.latestDateCovered, /:00\.000\+0000$/)
+    const deleted = await api(t, `/sobjects/Contact/deleted/?${q}`)
+    assert.deepEqual(deleted.body.deletedRecords.map((d: { id: string }) => d.id), [b])
+    assert.ok(deleted.body.earliestDateAvailable)
+    const old = new Date(sb.control.now() - 31 * 86_400_000).toISOString()
+    const tooOld = await api(
+      t,
+      `/sobjects/Contact/updated/?start=${encodeURIComponent(old)}&end=${encodeURIComponent(end)}`,
+    )
+    assert.equal(tooOld.body[0].errorCode, 'INVALID_REPLICATION_DATE')
+    const old16 = new Date(sb.control.now() - 16 * 86_400_000).toISOString()
+    const tooOldDeleted = await api(
+      t,
+      `/sobjects/Contact/deleted/?start=${encodeURIComponent(old16)}&end=${
+        encodeURIComponent(end)
+      }`,
+    )
+    assert.equal(tooOldDeleted.body[0].errorCode, 'INVALID_REPLICATION_DATE')
+  }, { contacts: 0 })
+})
+
+Deno.test('/limits reports DailyApiRequests from the same counter as Sforce-Limit-Info', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    sb.control.updateOrg(org.orgId, { apiUsed: 100 })
+    const res = await api(t, '/limits')
+    assert.equal(res.headers.get('sforce-limit-info'), 'api-usage=101/15000')
+    assert.deepEqual(res.body.DailyApiRequests, { Max: 15000, Remaining: 14899 })
+    assert.ok(res.body.DailyBulkV2QueryJobs)
+  }, { contacts: 0 })
+})
