@@ -322,7 +322,7 @@ Deno.test('a sandbox org logs in through the test host and its codes do not work
     const body = ok.json as Record<string, string>
     assert.equal(body.id, `${sb.url}/test/id/${org.orgId}/${org.user.id}`)
     // The production login host does not know sandbox users: it shows the login page instead.
-    const prod = await text(authorizeUrl(org, {}, sb.url))
+    const prod = await text(authorizeUrl(org, { login_hint: org.user.username }, sb.url))
     assert.equal(prod.status, 200)
     assert.doesNotMatch(prod.body, /globex/)
   })

@@ -15,27 +15,31 @@ function intEnv(name: string, fallback: number): number {
 const port = intEnv('SANDBOX_PORT', 54330)
 const contacts = intEnv('SANDBOX_CONTACTS', 500)
 const seed = intEnv('SANDBOX_SEED', 42)
-const callback = Deno.env.get('SANDBOX_CALLBACK_URL') ??
-  'http://localhost:54321/functions/v1/callback'
-const autoApprove = Deno.env.get('SANDBOX_AUTO_APPROVE') === '1'
+const gateway = intEnv('GATEWAY_PORT', 54321)
+// The project's callback is <PUBLIC_FUNCTIONS_URL>/callback/salesforce; both loopback spellings
+// are registered because Salesforce matches callback URLs exactly.
+const callbacks = (Deno.env.get('SANDBOX_CALLBACK_URLS') ??
+  `http://localhost:${gateway}/functions/v1/callback/salesforce,http://127.0.0.1:${gateway}/functions/v1/callback/salesforce`)
+  .split(',').map((u) => u.trim()).filter(Boolean)
 
 const running = await startSalesforceSandbox({
   port,
   hostname: Deno.env.get('SANDBOX_HOST') ?? '127.0.0.1',
   baseUrl: Deno.env.get('SANDBOX_PUBLIC_URL') || undefined,
   seed,
-  autoApprove,
+  autoApprove: Deno.env.get('SANDBOX_AUTO_APPROVE') === '1',
   orgs: [
     {
       name: 'Acme Corp',
       myDomain: 'acme',
       contacts,
       seed,
+      // One connected app serves every org, as a real (packaged) connected app does.
       app: {
         name: 'CRM Sync (local)',
-        clientId: Deno.env.get('SANDBOX_CLIENT_ID') || '3MVG9sandboxLocalAcmeClientId',
-        clientSecret: Deno.env.get('SANDBOX_CLIENT_SECRET') || 'sandbox-local-acme-secret',
-        callbackUrls: callback.split(','),
+        clientId: Deno.env.get('SANDBOX_CLIENT_ID') || '3MVG9sandboxLocalCrmSyncClientId',
+        clientSecret: Deno.env.get('SANDBOX_CLIENT_SECRET') || 'sandbox-local-crm-sync-secret',
+        callbackUrls: callbacks,
       },
     },
     {
@@ -44,34 +48,34 @@ const running = await startSalesforceSandbox({
       myDomain: 'globex--uat',
       contacts: Math.ceil(contacts / 5),
       seed: seed + 1,
-      app: {
-        name: 'CRM Sync (local, sandbox org)',
-        clientId: '3MVG9sandboxLocalGlobexClientId',
-        clientSecret: 'sandbox-local-globex-secret',
-        callbackUrls: callback.split(','),
-      },
+      app: false,
     },
   ],
 })
 
 const c = running.control
-console.log(`Salesforce sandbox listening on ${running.url}`)
-console.log(`  production login URL: ${c.loginUrl('production')}`)
-console.log(`  sandbox login URL:    ${c.loginUrl('sandbox')}`)
-console.log(`  control API:          ${running.url}/__sandbox/`)
+const [app] = c.listOrgs().flatMap((o) => o.apps).map((id) => c.getApp(id))
+console.log(
+  `Salesforce sandbox listening on ${running.url}  (control API: ${running.url}/__sandbox/)`,
+)
+console.log('\nFor the project (.env):')
+console.log(`  SALESFORCE_LOGIN_URL=${c.loginUrl('production')}`)
+console.log(`  SALESFORCE_SANDBOX_LOGIN_URL=${c.loginUrl('sandbox')}`)
+console.log(`  SALESFORCE_CLIENT_ID=${app.clientId}`)
+console.log(`  SALESFORCE_CLIENT_SECRET=${app.clientSecret}`)
+console.log(`  callback URLs registered: ${app.callbackUrls.join(' ')}`)
 for (const org of c.listOrgs()) {
-  console.log(`\nOrg ${org.name} (${org.kind}) ${org.orgId}`)
-  console.log(`  instance_url: ${org.instanceUrl}`)
+  console.log(`\nOrg "${org.name}" (${org.kind}) ${org.orgId}`)
   console.log(`  login URL:    ${org.loginUrl}`)
+  console.log(`  instance_url: ${org.instanceUrl}`)
   console.log(`  users:        ${org.users.map((u) => u.username).join(', ')}`)
   console.log(`  records:      ${org.counts.Contact} contacts, ${org.counts.Account} accounts`)
-  for (const clientId of org.apps) {
-    const app = c.getApp(clientId)
-    console.log(`  client_id:     ${app.clientId}`)
-    console.log(`  client_secret: ${app.clientSecret}`)
-    console.log(`  callback URLs: ${app.callbackUrls.join(', ')}`)
-  }
 }
+console.log(
+  `\nApproval: ${
+    Deno.env.get('SANDBOX_AUTO_APPROVE') === '1' ? 'automatic' : 'a page with Allow / Deny'
+  } (SANDBOX_AUTO_APPROVE=1 to skip it). Ctrl-C stops.`,
+)
 
 const stop = async () => {
   await running.close()

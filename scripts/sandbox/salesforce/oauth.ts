@@ -166,9 +166,12 @@ function defaultUser(
   pending: PendingAuthorization,
   env: SandboxEnv,
 ): LoginUser | undefined {
-  const home = env.state.orgs.get(app.orgId)
+  // Connected apps are global: users of any org may authorize one. The default login is the
+  // admin of the app's own org, else the admin of the first org this host serves.
   const eligible = eligibleUsers(pending, env)
-  return eligible.find((u) => home && u.id === home.adminUserId)
+  const admins = new Set([...env.state.orgs.values()].map((o) => o.adminUserId))
+  const home = env.state.orgs.get(app.orgId)
+  return eligible.find((u) => u.id === home?.adminUserId) ?? eligible.find((u) => admins.has(u.id))
 }
 
 function page(
