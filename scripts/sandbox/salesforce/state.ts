@@ -187,8 +187,8 @@ export class SandboxState {
       clientSecret: opts.clientSecret ?? randomToken(48).replace(/[-_]/g, '0').toUpperCase(),
       orgId,
       callbackUrls: opts.callbackUrls ?? [DEFAULT_CALLBACK],
-      scopes: opts.scopes ??
-        ['api', 'refresh_token', 'offline_access', 'openid', 'id', 'profile', 'email'],
+      // No `openid`: the sandbox issues no id_token, so it does not grant that scope.
+      scopes: opts.scopes ?? ['api', 'refresh_token', 'offline_access', 'id', 'profile', 'email'],
       rotateRefreshTokens: opts.rotateRefreshTokens ?? false,
       autoApprove: opts.autoApprove ?? null,
       requirePkce: opts.requirePkce ?? false,
