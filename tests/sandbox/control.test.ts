@@ -258,3 +258,47 @@ Deno.test('runs in process without a server through fetch()', async () => {
   assert.equal(org.instanceUrl, 'http://sf.test/instance/sandbox-org-1')
   sandbox.close()
 })
+
+Deno.test('a merge sends the losers to the Recycle Bin pointing at the master', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    const [master, loser] = sb.control.insertRecords(org.orgId, 'Contact', [
+      { LastName: 'Keep' },
+      { LastName: 'Dupe' },
+    ])
+    sb.control.mergeRecords(org.orgId, 'Contact', master, [loser])
+    const rows = (await soql(
+      t,
+      `SELECT Id, IsDeleted, MasterRecordId FROM Contact WHERE Id IN ('${master}', '${loser}') ORDER BY LastName`,
+      true,
+    )).body.records
+    assert.deepEqual(
+      rows.map((
+        r: { IsDeleted: boolean; MasterRecordId: string | null },
+      ) => [r.IsDeleted, r.MasterRecordId]),
+      [
+        [true, master],
+        [false, null],
+      ],
+    )
+  }, { contacts: 0 })
+})
+
+Deno.test('faults can be limited to HTTP methods; UNABLE_TO_LOCK_ROW hits only writes', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    sb.control.injectFault({ kind: 'unable-to-lock-row', count: 1, methods: ['PATCH'] })
+    const [id] = sb.control.listIds(org.orgId, 'Contact')
+    assert.equal((await api(t, `/sobjects/Contact/${id}`)).status, 200)
+    const locked = await api(t, `/sobjects/Contact/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ Title: 'X' }),
+    })
+    assert.equal(locked.body[0].errorCode, 'UNABLE_TO_LOCK_ROW')
+    const retried = await api(t, `/sobjects/Contact/${id}`, {
+      method: 'PATCH',
+      body: JSON.stringify({ Title: 'X' }),
+    })
+    assert.equal(retried.status, 204)
+  }, { contacts: 2 })
+})

@@ -288,17 +288,16 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
             `record ${i}: ${plan.errors.map((e) => `${e.statusCode}: ${e.message}`).join('; ')}`,
           )
         }
-        return plan
+        return { id: plan.id!, values: plan.values }
       })
       return planned.map((p) => {
-        if (!p.ok) throw new Error('unreachable')
-        org.data.update(def.name, p.id!, p.values, {
+        org.data.update(def.name, p.id, p.values, {
           at: now,
           systemOnly: opts.systemOnly,
           systemModstamp: stamp(opts.systemModstamp),
           userId: org.adminUserId,
         })
-        return p.id!
+        return p.id
       })
     },
     touchRecords(orgId, type, opts) {

@@ -77,16 +77,15 @@ export interface Target {
   orgId: string | null
 }
 
-let nextId = 1
-
 export class Faults {
+  #nextId = 1
   #rules: Rule[] = []
   #latency: Array<{ info: LatencyInfo; pattern: RegExp | null; random: Random }> = []
 
   add(spec: FaultSpec): FaultInfo {
     if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`unknown fault kind '${spec.kind}'`)
     if (spec.count === undefined && spec.rate === undefined) spec = { ...spec, count: 1 }
-    const info: FaultInfo = { ...spec, id: `fault-${nextId++}`, fired: 0 }
+    const info: FaultInfo = { ...spec, id: `fault-${this.#nextId++}`, fired: 0 }
     this.#rules.push({
       info,
       pattern: spec.path ? new RegExp(spec.path) : null,
@@ -128,7 +127,7 @@ export class Faults {
   }
 
   addLatency(spec: LatencySpec): LatencyInfo {
-    const info: LatencyInfo = { ...spec, id: `latency-${nextId++}` }
+    const info: LatencyInfo = { ...spec, id: `latency-${this.#nextId++}` }
     this.#latency.push({
       info,
       pattern: spec.path ? new RegExp(spec.path) : null,

@@ -47,7 +47,7 @@ ${
     }</ul>
 <div class="actions"><button name="action" value="deny">Deny</button><button name="action" value="allow">Allow</button></div>
 </form></main></body></html>`
-  return html(body, p.error ? 200 : 200)
+  return html(body)
 }
 
 /** Salesforce shows client problems on its own page instead of redirecting (facts §1.4). */

@@ -13,7 +13,7 @@ import {
   planUpdate,
 } from './dml.ts'
 import type { Host, RequestNote, SandboxEnv } from './env.ts'
-import { json, notFound, restError, sessionInvalid } from './http.ts'
+import { bearerToken, json, notFound, restError, sessionInvalid } from './http.ts'
 import { batchSizeFrom } from './query.ts'
 import { getDeleted, getUpdated } from './replication.ts'
 import { findSObject, type SObjectDef } from './schema.ts'
@@ -69,7 +69,7 @@ export async function handleRest(
   const org = host.org
   note.orgId = org.id
   const now = env.clock.now()
-  const token = bearerOf(req, url)
+  const token = bearerToken(req, url)
   const session = token ? env.tokens.session(token, now) : null
   // A token of another org is as unknown here as a made-up one.
   if (!session || session.orgId !== org.id) return sessionInvalid()
@@ -85,12 +85,6 @@ export async function handleRest(
   const call: Call = { req, url, org, session, version: `${version}.0`, env, note }
   const res = await route(call, (m[2] ?? '/').replace(/\/+$/, '') || '/')
   return withHeaders(res, limitHeader())
-}
-
-function bearerOf(req: Request, url: URL): string | null {
-  const auth = req.headers.get('authorization')
-  const m = auth ? /^(?:Bearer|OAuth)\s+(\S+)$/i.exec(auth) : null
-  return m ? m[1] : url.searchParams.get('oauth_token')
 }
 
 function withHeaders(res: Response, headers: Record<string, string>): Response {
