@@ -193,6 +193,13 @@ Deno.test('returns records with attributes, nested parents or null, and Salesfor
     ])
     assert.match(withAcct.SystemModstamp, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.000\+0000$/)
     assert.equal(withAcct.attributes.url, `/services/data/v59.0/sobjects/Contact/${withAcct.Id}`)
+    const byParent = await soql(
+      t,
+      "SELECT LastName FROM Contact WHERE Account.Name = 'acme widgets' ORDER BY Account.Name NULLS LAST, LastName",
+    )
+    assert.deepEqual(byParent.body.records.map((r: { LastName: string }) => r.LastName), [
+      'WithAccount',
+    ])
   }, { contacts: 0 })
 })
 
