@@ -54,7 +54,12 @@ function_env() {
   export SUPABASE_DB_URL
   SUPABASE_DB_URL=$(dev_db_url)
   export SALESFORCE_LOGIN_URL="${SALESFORCE_LOGIN_URL:-http://127.0.0.1:$SANDBOX_PORT}"
-  export SALESFORCE_SANDBOX_LOGIN_URL="${SALESFORCE_SANDBOX_LOGIN_URL:-$SALESFORCE_LOGIN_URL}"
+  # The sandbox serves test.salesforce.com under /test, and registers one connected app whose
+  # credentials it takes from SANDBOX_CLIENT_ID/SECRET: the functions use the same pair.
+  export SALESFORCE_SANDBOX_LOGIN_URL="${SALESFORCE_SANDBOX_LOGIN_URL:-$SALESFORCE_LOGIN_URL/test}"
+  export SALESFORCE_CLIENT_ID="${SALESFORCE_CLIENT_ID:-3MVG9sandboxLocalCrmSyncClientId}"
+  export SALESFORCE_CLIENT_SECRET="${SALESFORCE_CLIENT_SECRET:-sandbox-local-crm-sync-secret}"
+  export SANDBOX_CLIENT_ID="$SALESFORCE_CLIENT_ID" SANDBOX_CLIENT_SECRET="$SALESFORCE_CLIENT_SECRET"
   export PUBLIC_FUNCTIONS_URL="${PUBLIC_FUNCTIONS_URL:-http://127.0.0.1:$GATEWAY_PORT/functions/v1}"
   export APP_REDIRECT_ALLOWLIST="${APP_REDIRECT_ALLOWLIST:-http://127.0.0.1:$GATEWAY_PORT/,http://localhost:3000/}"
   export SYNC_CRON_SECRET
