@@ -71,13 +71,6 @@ pgtap_suite() {
   report "pgTAP (supabase/tests)" "$passed" "$failed" "$log"
 }
 
-free_port() {
-  local port
-  for port in $(seq $((54400 + RANDOM % 400)) 54999); do
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
 echo "Setting up (installs what is missing)..."
 if ! ensure_installed >"$LOG_DIR/install.log" 2>&1; then
   cat "$LOG_DIR/install.log"
@@ -96,18 +89,9 @@ deno_suite "deno test (unit, sandbox)" tests/unit tests/sandbox
 echo "A fresh PostgreSQL 15 cluster for this run"
 TEST_PORT=$(free_port)
 TEST_CLUSTER="$STATE_DIR/test-cluster-$$"
-cleanup() {
-  cluster_stop "$TEST_CLUSTER" >/dev/null 2>&1
-  rm -rf "$TEST_CLUSTER"
-}
-trap cleanup EXIT
+trap 'throwaway_cluster_down "$TEST_CLUSTER"' EXIT
 failed_before=$FAILED
-check "cluster, bootstrap, migrations" bash -c "
-  source scripts/local/env.sh; source scripts/local/cluster.sh
-  cluster_init '$TEST_CLUSTER' '$TEST_PORT' && cluster_start '$TEST_CLUSTER' &&
-  cluster_bootstrap '$TEST_CLUSTER' '$TEST_PORT' &&
-  cluster_psql_super '$TEST_CLUSTER' '$TEST_PORT' -c 'create extension if not exists pgtap with schema extensions' &&
-  STATE_DIR='$LOG_DIR' cluster_migrate '$TEST_PORT' && cat '$LOG_DIR/migrate.log'" || true
+check "cluster, bootstrap, migrations" throwaway_cluster_up "$TEST_CLUSTER" "$TEST_PORT"
 
 if [ "$FAILED" -eq "$failed_before" ]; then
   export TEST_DB_URL="postgresql://postgres:${DB_PASSWORD}@${DB_HOST}:${TEST_PORT}/postgres"

@@ -109,3 +109,27 @@ install_local_extensions() {
     fi
   done
 }
+
+# A free loopback port in 54400-54999 for a throwaway cluster.
+free_port() {
+  local port
+  for port in $(seq $((54400 + RANDOM % 400)) 54999); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
+  done
+}
+
+# throwaway_cluster_up DIR PORT: a fresh cluster, bootstrapped, with pgTAP and our migrations;
+# for one test or benchmark run. Remove it with throwaway_cluster_down DIR.
+throwaway_cluster_up() {
+  local dir=$1 port=$2
+  cluster_init "$dir" "$port" && cluster_start "$dir" &&
+    cluster_bootstrap "$dir" "$port" &&
+    cluster_psql_super "$dir" "$port" -c 'create extension if not exists pgtap with schema extensions' \
+      >/dev/null &&
+    STATE_DIR="$dir" cluster_migrate "$port"
+}
+
+throwaway_cluster_down() {
+  cluster_stop "$1" >/dev/null 2>&1
+  rm -rf "$1"
+}
