@@ -60,7 +60,7 @@ Deno.test('rejects a quoted datetime, an unknown object, a bad relationship and 
 })
 
 Deno.test('query hides Recycle Bin rows and queryAll returns them with IsDeleted = true', async () => {
-  await withSandbox(async (_sb, org) => {
+  await withSandbox(async (sb, org) => {
     const t = await login(org)
     const ids = sb.control.insertRecords(org.orgId, 'Contact', [{ LastName: 'Keep' }, {
       LastName: 'Gone',
@@ -109,7 +109,7 @@ Deno.test('pages with batchSize and nextRecordsUrl; the last page has no nextRec
 })
 
 Deno.test('clamps batchSize to 200..2000 and defaults to 2000', async () => {
-  await withSandbox(async (_sb, org) => {
+  await withSandbox(async (sb, org) => {
     const t = await login(org)
     const q = 'SELECT Id FROM Contact'
     assert.equal(
@@ -127,7 +127,7 @@ Deno.test('clamps batchSize to 200..2000 and defaults to 2000', async () => {
 })
 
 Deno.test('serves pages from a snapshot and expires locators after two days', async () => {
-  await withSandbox(async (_sb, org) => {
+  await withSandbox(async (sb, org) => {
     const t = await login(org)
     const first = await soql(t, 'SELECT Id, Title FROM Contact ORDER BY Id', false, {
       'Sforce-Query-Options': 'batchSize=200',
@@ -159,7 +159,7 @@ Deno.test('serves pages from a snapshot and expires locators after two days', as
 })
 
 Deno.test('returns records with attributes, nested parents or null, and Salesforce datetimes', async () => {
-  await withSandbox(async (_sb, org) => {
+  await withSandbox(async (sb, org) => {
     const t = await login(org)
     const [acct] = sb.control.insertRecords(org.orgId, 'Account', [{ Name: 'Acme Widgets' }])
     sb.control.insertRecords(org.orgId, 'Contact', [
@@ -204,7 +204,7 @@ Deno.test('returns records with attributes, nested parents or null, and Salesfor
 })
 
 Deno.test('filters with LIKE, IN, NOT IN, null, 15-char ids and datetime offsets; sorts nulls first', async () => {
-  await withSandbox(async (_sb, org) => {
+  await withSandbox(async (sb, org) => {
     const t = await login(org)
     const ids = sb.control.insertRecords(org.orgId, 'Contact', [
       { LastName: "O'Brien", Email: 'OBRIEN@Example.com', Title: 'CEO' },
@@ -248,7 +248,7 @@ Deno.test('filters with LIKE, IN, NOT IN, null, 15-char ids and datetime offsets
 })
 
 Deno.test('a (SystemModstamp, Id) keyset cursor reads every row once despite shared stamps', async () => {
-  await withSandbox(async (_sb, org) => {
+  await withSandbox(async (sb, org) => {
     const t = await login(org)
     // One bulk update gives 600 rows the same SystemModstamp.
     sb.control.touchRecords(org.orgId, 'Contact', { count: 600 })
@@ -297,7 +297,7 @@ Deno.test('enforces the SOQL length limit and the URI length limit', async () =>
 })
 
 Deno.test('answers 401 INVALID_SESSION_ID for expired, unknown and other-org sessions', async () => {
-  await withSandbox(async (_sb, org) => {
+  await withSandbox(async (sb, org) => {
     const t = await login(org)
     const other = sb.control.createOrg({
       name: 'Other',
@@ -326,7 +326,7 @@ Deno.test('answers 401 INVALID_SESSION_ID for expired, unknown and other-org ses
 })
 
 Deno.test('counts calls in Sforce-Limit-Info and refuses with REQUEST_LIMIT_EXCEEDED when spent', async () => {
-  await withSandbox(async (_sb, org) => {
+  await withSandbox(async (sb, org) => {
     const t = await login(org)
     const versions = await fetch(`${t.instance_url}/services/data/`)
     assert.equal(versions.headers.get('sforce-limit-info'), null)
