@@ -18,7 +18,7 @@ fi
 ensure_installed
 mkdir -p "$STATE_DIR"
 BENCH_PORT=$(free_port)
-BENCH_CLUSTER="$STATE_DIR/bench-cluster-$$"
+BENCH_CLUSTER=$(cluster_home "bench-cluster-$$")
 trap 'throwaway_cluster_down "$BENCH_CLUSTER"' EXIT
 throwaway_cluster_up "$BENCH_CLUSTER" "$BENCH_PORT"
 export BENCH_DB_URL="postgresql://postgres:${DB_PASSWORD}@${DB_HOST}:${BENCH_PORT}/postgres"

@@ -88,7 +88,7 @@ deno_suite "deno test (unit, sandbox)" tests/unit tests/sandbox
 
 echo "A fresh PostgreSQL 15 cluster for this run"
 TEST_PORT=$(free_port)
-TEST_CLUSTER="$STATE_DIR/test-cluster-$$"
+TEST_CLUSTER=$(cluster_home "test-cluster-$$")
 trap 'throwaway_cluster_down "$TEST_CLUSTER"' EXIT
 failed_before=$FAILED
 check "cluster, bootstrap, migrations" throwaway_cluster_up "$TEST_CLUSTER" "$TEST_PORT"

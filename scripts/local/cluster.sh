@@ -15,6 +15,25 @@ as_pg_owner() {
   fi
 }
 
+# cluster_home NAME: the folder of cluster NAME. It is $STATE_DIR/NAME when the postgres OS user
+# can reach it. A checkout inside a private folder (a 0700 mktemp dir, /root) is out of that
+# user's reach, so the cluster then lives in a folder under /tmp named for this checkout, and
+# $STATE_DIR/NAME links to it so it is still found where the README says.
+cluster_home() {
+  local name=$1
+  mkdir -p "$STATE_DIR"
+  if [ "$(id -u)" != 0 ] || runuser -u postgres -- test -x "$STATE_DIR" 2>/dev/null; then
+    echo "$STATE_DIR/$name"
+    return
+  fi
+  local outside
+  outside="/tmp/crm-sync-$(printf '%s' "$STATE_DIR" | sha256sum | cut -c1-12)"
+  mkdir -p "$outside/$name"
+  chmod 755 "$outside"
+  [ -L "$STATE_DIR/$name" ] || [ ! -e "$STATE_DIR/$name" ] && ln -sfn "$outside/$name" "$STATE_DIR/$name"
+  echo "$outside/$name"
+}
+
 # cluster_init DIR PORT: initdb with the platform superuser's name, preload pg_cron, listen on
 # loopback only. The database that runs cron jobs is `postgres`, as on the platform.
 cluster_init() {
@@ -132,4 +151,6 @@ throwaway_cluster_up() {
 throwaway_cluster_down() {
   cluster_stop "$1" >/dev/null 2>&1
   rm -rf "$1"
+  [ -L "$STATE_DIR/$(basename "$1")" ] && rm -f "$STATE_DIR/$(basename "$1")"
+  return 0
 }

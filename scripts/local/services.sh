@@ -125,7 +125,7 @@ say_state() {
 
 print_status() {
   local pg=stopped
-  cluster_running "$STATE_DIR/pg" && pg=running
+  cluster_running "$(cluster_home pg)" && pg=running
   cat <<STATUS
 Local stack ($ROOT)
   Postgres 15      $pg   $(dev_db_url)

@@ -12,7 +12,7 @@ source "$ROOT/scripts/local/cluster.sh"
 source "$ROOT/scripts/local/install.sh"
 source "$ROOT/scripts/local/services.sh"
 
-DEV_CLUSTER="$STATE_DIR/pg"
+DEV_CLUSTER=$(cluster_home pg)
 
 cmd=${1:-status}
 case "$cmd" in
@@ -37,7 +37,7 @@ case "$cmd" in
   reset)
     services_down
     cluster_stop "$DEV_CLUSTER"
-    rm -rf "$DEV_CLUSTER" "$STATE_DIR/seeded"
+    rm -rf "$DEV_CLUSTER" "$STATE_DIR/seeded" "$STATE_DIR/secrets"
     exec "$0" up
     ;;
   env) print_env ;;
