@@ -9,6 +9,14 @@ const originList = z.string().transform((value) =>
   value.split(',').map((origin) => origin.trim()).filter((origin) => origin !== '')
 ).pipe(z.array(z.string()).min(1))
 
+/** An http(s) base URL without a trailing slash, so paths can be appended as strings. */
+const baseUrl = z.url({ protocol: /^https?$/ }).transform((value) => value.replace(/\/+$/, ''))
+
+/** Comma list of allowed post-connect redirect targets: origins or URL prefixes. */
+const redirectAllowlist = z.string().transform((value) =>
+  value.split(',').map((entry) => entry.trim()).filter((entry) => entry !== '')
+).pipe(z.array(z.url({ protocol: /^https?$/ })).min(1))
+
 /**
  * One zod schema per concern. A function asks only for the sections it uses, so `integrations`
  * never fails for a missing Salesforce secret. Add a section (or a key) here when a feature needs
@@ -33,6 +41,25 @@ const sections = {
   }),
   db: z.object({
     SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
+  }),
+  salesforce: z.object({
+    // The server's connected app. Optional: a tenant may bring its own client id and secret,
+    // and the credentials module fails with a typed error when neither exists.
+    SALESFORCE_CLIENT_ID: z.string().min(1).optional(),
+    SALESFORCE_CLIENT_SECRET: z.string().min(1).optional(),
+    SALESFORCE_LOGIN_URL: baseUrl.default('https://login.salesforce.com'),
+    SALESFORCE_SANDBOX_LOGIN_URL: baseUrl.default('https://test.salesforce.com'),
+    // Default REST API version of new integrations; each integration keeps its own.
+    SALESFORCE_API_VERSION: z.string().regex(/^[0-9]{2}\.0$/, 'must look like 62.0').default(
+      '62.0',
+    ),
+  }),
+  oauth: z.object({
+    // The browser-facing base of the functions (https://<ref>.supabase.co/functions/v1). The
+    // redirect_uri is built from it, never from SUPABASE_URL (internal under `supabase start`)
+    // or the request URL (which a proxy or a forged Host header can change).
+    PUBLIC_FUNCTIONS_URL: baseUrl,
+    APP_REDIRECT_ALLOWLIST: redirectAllowlist,
   }),
 }
 

@@ -106,3 +106,58 @@ Deno.test('config: a short legacy JWT secret is refused', () => {
     restore()
   }
 })
+
+Deno.test('config: salesforce defaults to the real login hosts; the client is optional', () => {
+  const restore = setEnv({
+    SALESFORCE_CLIENT_ID: undefined,
+    SALESFORCE_CLIENT_SECRET: undefined,
+    SALESFORCE_LOGIN_URL: undefined,
+    SALESFORCE_SANDBOX_LOGIN_URL: undefined,
+    SALESFORCE_API_VERSION: undefined,
+  })
+  try {
+    assert.deepEqual(getConfig('salesforce'), {
+      SALESFORCE_LOGIN_URL: 'https://login.salesforce.com',
+      SALESFORCE_SANDBOX_LOGIN_URL: 'https://test.salesforce.com',
+      SALESFORCE_API_VERSION: '62.0',
+    })
+  } finally {
+    restore()
+  }
+})
+
+Deno.test('config: a login URL loses its trailing slash; a bad API version is named', () => {
+  const restore = setEnv({
+    SALESFORCE_LOGIN_URL: 'http://127.0.0.1:5000/',
+    SALESFORCE_API_VERSION: 'v62',
+  })
+  try {
+    assert.throws(() => getConfig('salesforce'), /SALESFORCE_API_VERSION must look like 62.0/)
+    setEnv({ SALESFORCE_API_VERSION: undefined })
+    assert.equal(getConfig('salesforce').SALESFORCE_LOGIN_URL, 'http://127.0.0.1:5000')
+  } finally {
+    restore()
+  }
+})
+
+Deno.test('config: oauth needs the public functions URL and a redirect allowlist of URLs', () => {
+  const restore = setEnv({ PUBLIC_FUNCTIONS_URL: undefined, APP_REDIRECT_ALLOWLIST: undefined })
+  try {
+    assert.throws(
+      () => getConfig('oauth'),
+      /PUBLIC_FUNCTIONS_URL is required; APP_REDIRECT_ALLOWLIST is required/,
+    )
+    setEnv({
+      PUBLIC_FUNCTIONS_URL: 'https://ref.supabase.co/functions/v1/',
+      APP_REDIRECT_ALLOWLIST: 'https://app.example.com, https://admin.example.com/settings/',
+    })
+    assert.deepEqual(getConfig('oauth'), {
+      PUBLIC_FUNCTIONS_URL: 'https://ref.supabase.co/functions/v1',
+      APP_REDIRECT_ALLOWLIST: ['https://app.example.com', 'https://admin.example.com/settings/'],
+    })
+    setEnv({ APP_REDIRECT_ALLOWLIST: 'app.example.com' })
+    assert.throws(() => getConfig('oauth'), /APP_REDIRECT_ALLOWLIST/)
+  } finally {
+    restore()
+  }
+})

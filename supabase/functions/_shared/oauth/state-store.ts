@@ -1,0 +1,77 @@
+// Pending authorizations in private.oauth_states: created by authorize, consumed once by callback.
+import type { Tx } from '../db/client.ts'
+import { hashState } from './state.ts'
+
+/** What a state is bound to when the authorization starts. */
+export interface NewOAuthState {
+  state: string
+  userId: string
+  businessId: string
+  integrationId: string
+  codeVerifier: string
+  redirectUri: string
+  redirectTo: string
+}
+
+/** What a consumed state was bound to; `expired` states are consumed but must not be used. */
+export interface ConsumedOAuthState {
+  userId: string
+  businessId: string
+  integrationId: string
+  codeVerifier: string
+  redirectUri: string
+  redirectTo: string
+  expired: boolean
+}
+
+/**
+ * Stores a pending authorization under the hash of its state (ten-minute TTL by the table's
+ * default) and prunes long-expired ones. `tx` must come from `asService`.
+ */
+export async function saveOAuthState(tx: Tx, state: NewOAuthState): Promise<void> {
+  await tx`select private.prune_oauth_states()`
+  await tx`
+    insert into private.oauth_states
+      (state_hash, user_id, business_id, integration_id, code_verifier, redirect_uri, redirect_to)
+    values (${await hashState(state.state)}, ${state.userId}, ${state.businessId},
+            ${state.integrationId}, ${state.codeVerifier}, ${state.redirectUri}, ${state.redirectTo})
+  `
+}
+
+/**
+ * Marks the state used and returns its binding, or undefined when it is unknown or was used
+ * already. Atomic in the database: of two racing callbacks with one state, one gets the row.
+ */
+export async function consumeOAuthState(
+  tx: Tx,
+  state: string,
+): Promise<ConsumedOAuthState | undefined> {
+  const [row] = await tx<
+    {
+      user_id: string
+      business_id: string
+      integration_id: string
+      code_verifier: string
+      redirect_uri: string
+      redirect_to: string
+      expired: boolean
+    }[]
+  >`select * from private.consume_oauth_state(${await hashState(state)})`
+  if (!row) return undefined
+  return {
+    userId: row.user_id,
+    businessId: row.business_id,
+    integrationId: row.integration_id,
+    codeVerifier: row.code_verifier,
+    redirectUri: row.redirect_uri,
+    redirectTo: row.redirect_to,
+    expired: row.expired,
+  }
+}
+
+/** Forgets every pending authorization of an integration (disconnect): none may complete later. */
+export async function deletePendingOAuthStates(tx: Tx, integrationId: string): Promise<void> {
+  await tx`
+    delete from private.oauth_states where integration_id = ${integrationId} and consumed_at is null
+  `
+}
