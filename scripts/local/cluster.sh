@@ -9,7 +9,8 @@ PG_SHAREDIR="${PG_SHAREDIR:-/usr/share/postgresql/15}"
 # Run a command as the cluster's OS owner: postgres refuses to run as root.
 as_pg_owner() {
   if [ "$(id -u)" = 0 ]; then
-    runuser -u postgres -- "$@"
+    # From /, since the postgres user may not be allowed into the current folder.
+    (cd / && runuser -u postgres -- "$@")
   else
     "$@"
   fi
@@ -100,7 +101,8 @@ cluster_bootstrap() {
   done=$(cluster_psql_super "$dir" "$port" -tAc \
     "select 1 from pg_namespace where nspname = 'auth'" 2>/dev/null)
   [ "$done" = 1 ] && return 0
-  cluster_psql_super "$dir" "$port" -f "$ROOT/scripts/local/bootstrap.sql" >/dev/null
+  # On stdin: the postgres OS user may not be allowed to read the checkout.
+  cluster_psql_super "$dir" "$port" -f - <"$ROOT/scripts/local/bootstrap.sql" >/dev/null
   cluster_psql_super "$dir" "$port" -c "alter role postgres password '$DB_PASSWORD'" >/dev/null
 }
 
