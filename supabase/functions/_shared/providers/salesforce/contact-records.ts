@@ -1,0 +1,117 @@
+// Contact records as Salesforce's query returns them, read with zod into the shapes we answer
+// with (a picker row) and store (a campaign lead).
+import { z } from 'zod'
+import { ProviderError } from '../../http/errors.ts'
+import { toId18 } from './contact-id.ts'
+
+/** An unset field is `null` in REST; a field left out of the SELECT is absent. Both → null. */
+const text = z.string().nullish().transform((value) => value ?? null)
+
+/** A parent lookup is a nested object with its own `attributes`, or null when empty. */
+const account = z.looseObject({ Name: text }).nullish().transform((value) => value ?? null)
+
+const id = z.string().transform((value, ctx) => {
+  const id18 = toId18(value)
+  if (!id18) ctx.addIssue({ code: 'custom', message: 'not a Salesforce id' })
+  return id18 ?? value
+})
+
+const pickerRecordSchema = z.looseObject({
+  Id: id,
+  FirstName: text,
+  LastName: text,
+  Name: text,
+  Email: text,
+  Phone: text,
+  MobilePhone: text,
+  Title: text,
+  Department: text,
+  AccountId: text,
+  Account: account,
+})
+
+const leadRecordSchema = z.looseObject({
+  Id: id,
+  FirstName: text,
+  LastName: text,
+  Email: text,
+  Phone: text,
+  Title: text,
+  Account: account,
+})
+
+/** A Contact as the picker shows it. */
+export interface RemoteContact {
+  id: string
+  first_name: string | null
+  last_name: string | null
+  name: string | null
+  email: string | null
+  phone: string | null
+  mobile_phone: string | null
+  title: string | null
+  department: string | null
+  account_id: string | null
+  account_name: string | null
+}
+
+/** What a campaign lead copies from its Contact (columns of public.leads). */
+export interface LeadSource {
+  source_id: string
+  first_name: string | null
+  last_name: string | null
+  email: string | null
+  phone: string | null
+  company: string | null
+  title: string | null
+}
+
+function parseRecord<S extends z.ZodType>(schema: S, record: unknown): z.output<S> {
+  const parsed = schema.safeParse(record)
+  if (!parsed.success) {
+    throw new ProviderError('Salesforce returned a Contact we cannot read', {
+      code: 'salesforce_invalid_response',
+    })
+  }
+  return parsed.data
+}
+
+/**
+ * A picker row from a record of `pickerFields`.
+ *
+ * @throws {ProviderError} 502 when the record lacks an id or has fields of the wrong type.
+ */
+export function toRemoteContact(record: unknown): RemoteContact {
+  const r = parseRecord(pickerRecordSchema, record)
+  return {
+    id: r.Id,
+    first_name: r.FirstName,
+    last_name: r.LastName,
+    name: r.Name,
+    email: r.Email,
+    phone: r.Phone,
+    mobile_phone: r.MobilePhone,
+    title: r.Title,
+    department: r.Department,
+    account_id: r.AccountId,
+    account_name: r.Account?.Name ?? null,
+  }
+}
+
+/**
+ * A lead's columns from a record of `leadFields`; the account's name is the lead's company.
+ *
+ * @throws {ProviderError} 502 when the record lacks an id or has fields of the wrong type.
+ */
+export function toLeadSource(record: unknown): LeadSource {
+  const r = parseRecord(leadRecordSchema, record)
+  return {
+    source_id: r.Id,
+    first_name: r.FirstName,
+    last_name: r.LastName,
+    email: r.Email,
+    phone: r.Phone,
+    company: r.Account?.Name ?? null,
+    title: r.Title,
+  }
+}
