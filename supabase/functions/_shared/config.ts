@@ -34,6 +34,21 @@ const sections = {
   http: z.object({
     CORS_ALLOWED_ORIGINS: originList.default(['*']),
   }),
+  alerts: z.object({
+    // Plain-http loopback webhook URLs, for the local stack and tests only: in production a
+    // receiver must be HTTPS so the signed event and its timestamp cannot be read in transit.
+    ALERTS_ALLOW_INSECURE_URLS: z.enum(['true', 'false']).default('false').transform((value) =>
+      value === 'true'
+    ),
+    // Attempts per delivery before it is marked failed; with the defaults below the last one
+    // comes 1.5 to 3 hours after the first, long enough to ride out a receiver's deploy.
+    ALERTS_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+    // Exponential backoff: base * 2^(attempt - 1), capped, with jitter.
+    ALERTS_RETRY_BASE_SECONDS: z.coerce.number().int().min(1).default(30),
+    ALERTS_RETRY_MAX_SECONDS: z.coerce.number().int().min(1).default(3_600),
+    // Per-POST timeout; sync-cron delivers at the end of its tick, so keep it short.
+    ALERTS_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5_000),
+  }),
   auth: z.object({
     SUPABASE_URL: z.url(),
     // Legacy projects sign user JWTs with HS256; asymmetric projects leave this unset.
