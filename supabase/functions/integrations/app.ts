@@ -1,12 +1,116 @@
-// The integrations function's routes: a signed-in user's businesses (later, their integrations).
+// The integrations function's routes: a signed-in user's businesses, and their CRM integrations
+// (create, list, read, change, disconnect, events). Handlers validate and delegate to _shared.
 import { asUser } from '../_shared/db/as-user.ts'
 import { createApp } from '../_shared/http/app.ts'
 import { requireUser } from '../_shared/http/auth.ts'
+import { rateLimit } from '../_shared/http/rate-limit.ts'
+import { validate } from '../_shared/http/validate.ts'
+import { loadIntegrationFor } from '../_shared/integrations/caller-access.ts'
+import { disconnectIntegration } from '../_shared/integrations/disconnect.ts'
+import { toIntegrationJson } from '../_shared/integrations/integration-view.ts'
+import {
+  createIntegration,
+  getIntegration,
+  listIntegrationEvents,
+  listIntegrations,
+  updateIntegration,
+} from '../_shared/integrations/manage.ts'
 import { listCallerBusinesses } from '../_shared/tenancy/businesses.ts'
+import {
+  clientOf,
+  createIntegrationBody,
+  disconnectQuery,
+  eventsQuery,
+  integrationParams,
+  listQuery,
+  updateIntegrationBody,
+} from './schemas.ts'
 
 export const app = createApp('integrations')
+
+/** Only uuid-shaped ids reach the `:id` routes: any other path is an unknown route (404). */
+const byId = '/:id{[0-9a-fA-F-]{36}}'
 
 app.get('/businesses', requireUser(), async (c) => {
   const businesses = await asUser(c.var.claims, listCallerBusinesses)
   return c.json({ businesses })
 })
+
+app.post(
+  '/',
+  requireUser(),
+  rateLimit('integrations'),
+  validate('json', createIntegrationBody),
+  async (c) => {
+    const { client_id: _, client_secret: __, ...body } = c.req.valid('json')
+    const integration = await createIntegration(c.var.claims, {
+      ...body,
+      client: clientOf(c.req.valid('json')),
+    })
+    return c.json({ integration: toIntegrationJson(integration) }, 201)
+  },
+)
+
+app.get('/', requireUser(), rateLimit('integrations'), validate('query', listQuery), async (c) => {
+  const rows = await listIntegrations(c.var.claims, c.req.valid('query').business_id)
+  return c.json({ integrations: rows.map(toIntegrationJson) })
+})
+
+app.get(
+  byId,
+  requireUser(),
+  rateLimit('integrations'),
+  validate('param', integrationParams),
+  async (c) => {
+    const integration = await getIntegration(c.var.claims, c.req.valid('param').id)
+    return c.json({ integration: toIntegrationJson(integration) })
+  },
+)
+
+app.patch(
+  byId,
+  requireUser(),
+  rateLimit('integrations'),
+  validate('param', integrationParams),
+  validate('json', updateIntegrationBody),
+  async (c) => {
+    const { client_id: _, client_secret: __, ...changes } = c.req.valid('json')
+    const integration = await updateIntegration(c.var.claims, c.req.valid('param').id, {
+      ...changes,
+      client: clientOf(c.req.valid('json')),
+    })
+    return c.json({ integration: toIntegrationJson(integration) })
+  },
+)
+
+app.delete(
+  byId,
+  requireUser(),
+  rateLimit('integrations'),
+  validate('param', integrationParams),
+  validate('query', disconnectQuery),
+  async (c) => {
+    const { id } = c.req.valid('param')
+    const current = await loadIntegrationFor(c.var.claims, id, { admin: true })
+    const purge = c.req.valid('query').purge === 'true'
+    await disconnectIntegration(current, c.var.userId, { purge }, c.var.log)
+    const integration = await getIntegration(c.var.claims, id)
+    return c.json({ integration: toIntegrationJson(integration) })
+  },
+)
+
+app.get(
+  `${byId}/events`,
+  requireUser(),
+  rateLimit('integrations'),
+  validate('param', integrationParams),
+  validate('query', eventsQuery),
+  async (c) => {
+    const events = await listIntegrationEvents(
+      c.var.claims,
+      c.req.valid('param').id,
+      c.req.valid('query'),
+    )
+    return c.json({ events })
+  },
+)

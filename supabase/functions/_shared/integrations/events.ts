@@ -2,8 +2,6 @@
 import type { Tx } from '../db/client.ts'
 
 export type IntegrationEventType =
-  | 'created'
-  | 'authorization_started'
   | 'connected'
   | 'auth_failed'
   | 'token_refreshed'

@@ -1,0 +1,40 @@
+// The outcomes a callback reports to the app (`error=`), and the human text that goes with each.
+
+export type CallbackErrorCode =
+  | 'access_denied'
+  | 'redirect_uri_mismatch'
+  | 'invalid_client_id'
+  | 'token_exchange_failed'
+  | 'state_expired'
+  | 'state_invalid'
+
+/** Shown to people: says what happened and what to do, and never echoes the provider's text. */
+export const callbackErrorMessages: Record<CallbackErrorCode, string> = {
+  access_denied: 'Access was denied in Salesforce, so nothing was connected.',
+  redirect_uri_mismatch:
+    "Salesforce does not accept this app's callback URL; add it to the connected app's callback URLs.",
+  invalid_client_id:
+    'Salesforce does not know this connected app (client id); check the integration settings.',
+  token_exchange_failed: 'Salesforce did not complete the connection; please try again.',
+  state_expired: 'The connection attempt took too long and expired; please start again.',
+  state_invalid: 'This connection link was already used or is not valid; please start again.',
+}
+
+/**
+ * Our code for an `error=` the provider put on the callback. Salesforce shows client problems
+ * (bad client id, unregistered callback URL) on its own page and never redirects them, but we
+ * map them all the same in case a provider (or a future Salesforce) does.
+ */
+export function callbackErrorFromProvider(error: string): CallbackErrorCode {
+  switch (error) {
+    case 'access_denied':
+    case 'OAUTH_APP_ACCESS_DENIED':
+      return 'access_denied'
+    case 'redirect_uri_mismatch':
+      return 'redirect_uri_mismatch'
+    case 'invalid_client_id':
+      return 'invalid_client_id'
+    default:
+      return 'token_exchange_failed'
+  }
+}

@@ -1,0 +1,71 @@
+// Starts connecting an integration: binds a fresh state and PKCE verifier to the caller, the
+// business and the integration, and returns the provider URL the browser goes to.
+import type { UserClaims } from '../auth/verify-jwt.ts'
+import { getConfig } from '../config.ts'
+import { resolveClientCredentials } from '../credentials/client-credentials.ts'
+import { asService } from '../db/as-user.ts'
+import { ValidationError } from '../http/errors.ts'
+import { loadIntegrationFor } from '../integrations/caller-access.ts'
+import { codeChallengeS256, createCodeVerifier } from '../oauth/pkce.ts'
+import { isAllowedRedirect } from '../oauth/redirect-allowlist.ts'
+import { saveOAuthState } from '../oauth/state-store.ts'
+import { createState } from '../oauth/state.ts'
+import { authorizationUrl, callbackUrl } from '../providers/registry.ts'
+import type { OAuthProvider } from '../providers/types.ts'
+
+export interface AuthorizationStart {
+  claims: UserClaims
+  provider: OAuthProvider
+  integrationId: string
+  /** Where the callback sends the browser at the end; must be allowlisted. */
+  redirectTo: string
+}
+
+/**
+ * Returns the authorization URL for an owner or admin of the integration's business. The state
+ * row (hash of the state, verifier, redirect target, ten minutes) is saved first; the
+ * integration becomes `pending` unless it is `active`: a reconnect that is started and then
+ * abandoned must not take a working connection out of service.
+ *
+ * @throws {NotFoundError} when the caller cannot see the integration (or it is another provider's).
+ * @throws {ForbiddenError} when the caller is only a member.
+ * @throws {ValidationError} `redirect_not_allowed` for a target outside the allowlist.
+ * @throws {ClientNotConfiguredError} when no connected app is configured for it.
+ */
+export async function startAuthorization(start: AuthorizationStart): Promise<string> {
+  const { PUBLIC_FUNCTIONS_URL, APP_REDIRECT_ALLOWLIST } = getConfig('oauth')
+  const integration = await loadIntegrationFor(start.claims, start.integrationId, { admin: true })
+  if (integration.provider !== start.provider.id) {
+    throw new ValidationError(`The integration is not a ${start.provider.displayName} integration`)
+  }
+  if (!isAllowedRedirect(start.redirectTo, APP_REDIRECT_ALLOWLIST)) {
+    throw new ValidationError('redirect_to is not an allowed app URL', {
+      code: 'redirect_not_allowed',
+    })
+  }
+  const redirectUri = callbackUrl(PUBLIC_FUNCTIONS_URL, start.provider)
+  const state = createState()
+  const codeVerifier = createCodeVerifier()
+  const client = await asService(async (tx) => {
+    const client = await resolveClientCredentials(tx, integration.id, start.provider)
+    await saveOAuthState(tx, {
+      state,
+      userId: start.claims.sub,
+      businessId: integration.business_id,
+      integrationId: integration.id,
+      codeVerifier,
+      redirectUri,
+      redirectTo: start.redirectTo,
+    })
+    await tx`
+      update public.integrations set status = 'pending'
+       where id = ${integration.id} and status <> 'active'`
+    return client
+  })
+  return authorizationUrl(start.provider, integration, {
+    clientId: client.clientId,
+    redirectUri,
+    state,
+    codeChallenge: await codeChallengeS256(codeVerifier),
+  })
+}

@@ -1,0 +1,85 @@
+// Disconnecting an integration: revoke the grant at the provider, forget the tokens, withdraw
+// consent, pause the sync, and on request erase the data synced from it (right to erasure).
+import { deleteTokens, readTokens } from '../credentials/vault.ts'
+import { asService } from '../db/as-user.ts'
+import type { Tx } from '../db/client.ts'
+import type { Logger } from '../log.ts'
+import { deletePendingOAuthStates } from '../oauth/state-store.ts'
+import { revokeToken } from '../oauth/token-client.ts'
+import { getProvider, oauthEndpoints } from '../providers/registry.ts'
+import { recordEvent } from './events.ts'
+import type { IntegrationRow } from './integration-view.ts'
+
+/** What happened to the grant at the provider. */
+export type Revocation = 'revoked' | 'already_invalid' | 'failed' | 'no_tokens'
+
+/**
+ * Revokes the refresh token (which kills every access token issued from it), or the access
+ * token when there is no refresh token. A failure is logged and reported, not thrown: the
+ * tenant asked us to let go, and forgetting the token is what makes it unusable to us.
+ */
+async function revokeGrant(integration: IntegrationRow, logger: Logger): Promise<Revocation> {
+  const stored = await asService((tx) => readTokens(tx, integration.id))
+  if (!stored) return 'no_tokens'
+  const provider = getProvider(integration.provider)
+  try {
+    return await revokeToken(
+      oauthEndpoints(provider, integration).revokeUrl,
+      stored.tokens.refresh_token ?? stored.tokens.access_token,
+    )
+  } catch (error) {
+    logger.warn('revocation failed; tokens are deleted anyway', {
+      integration_id: integration.id,
+      error,
+    })
+    return 'failed'
+  }
+}
+
+/** Deletes the contacts (and campaign leads) that came from the integration. */
+async function purgeSyncedData(tx: Tx, integrationId: string) {
+  const contacts = await tx`delete from public.contacts where integration_id = ${integrationId}`
+  const leads = await tx`delete from public.leads where integration_id = ${integrationId}`
+  return { contacts_deleted: contacts.count, leads_deleted: leads.count }
+}
+
+/**
+ * Disconnects (idempotent: a second call changes nothing and records nothing, except erasing
+ * data that `purge` asks for). Pending authorizations are dropped so none completes later.
+ * The integration row stays, with status `disconnected`, for its history.
+ */
+export async function disconnectIntegration(
+  integration: IntegrationRow,
+  actorId: string,
+  { purge }: { purge: boolean },
+  logger: Logger,
+): Promise<void> {
+  const revocation = await revokeGrant(integration, logger)
+  await asService(async (tx) => {
+    await deleteTokens(tx, integration.id)
+    await deletePendingOAuthStates(tx, integration.id)
+    const changed = await tx`
+      update public.integrations
+         set status = 'disconnected', disconnected_at = now(), last_error = null,
+             last_error_code = null
+       where id = ${integration.id} and status <> 'disconnected'`
+    await tx`
+      update public.integration_consents set withdrawn_at = now(), withdrawn_by = ${actorId}
+       where integration_id = ${integration.id} and withdrawn_at is null`
+    await tx`
+      update public.integration_sync_state set paused_reason = 'disconnected'
+       where integration_id = ${integration.id}`
+    const purged = purge ? await purgeSyncedData(tx, integration.id) : undefined
+    const base = { integrationId: integration.id, businessId: integration.business_id, actorId }
+    if (changed.count > 0) {
+      await recordEvent(tx, {
+        ...base,
+        type: 'disconnected',
+        metadata: { revocation, purged: purge, ...purged },
+      })
+    } else if (purged && purged.contacts_deleted + purged.leads_deleted > 0) {
+      await recordEvent(tx, { ...base, type: 'purged', metadata: purged })
+    }
+  })
+  logger.info('integration disconnected', { integration_id: integration.id, revocation, purge })
+}

@@ -1,0 +1,203 @@
+// Creating, listing, changing integrations and reading their events, on behalf of a user: RLS
+// and the column grants guard each statement; a tenant's own client goes to Vault.
+import type { UserClaims } from '../auth/verify-jwt.ts'
+import { saveClient } from '../credentials/vault.ts'
+import { asService, asUser } from '../db/as-user.ts'
+import type { Tx } from '../db/client.ts'
+import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors.ts'
+import type { ClientCredentials } from '../oauth/token-client.ts'
+import { getProvider } from '../providers/registry.ts'
+import type { IntegrationEnvironment } from '../providers/types.ts'
+import {
+  findIntegration,
+  isBusinessAdmin,
+  isBusinessMember,
+  loadIntegrationFor,
+} from './caller-access.ts'
+import { integrationColumns, type IntegrationRow } from './integration-view.ts'
+
+export interface NewIntegration {
+  business_id: string
+  provider: string
+  name: string
+  environment: IntegrationEnvironment
+  my_domain_url?: string
+  api_version?: string
+  client?: ClientCredentials
+}
+
+export interface IntegrationChanges {
+  name?: string
+  environment?: IntegrationEnvironment
+  my_domain_url?: string | null
+  api_version?: string
+  client?: ClientCredentials
+}
+
+/** Statuses in which the org or the app may change: no live grant depends on them. */
+const reconfigurable = new Set(['inactive', 'error', 'disconnected'])
+
+/** A unique or check violation is the caller's mistake, not a 500. */
+function mapWriteError(error: unknown): never {
+  const code = (error as { code?: string }).code
+  if (code === '23505') {
+    throw new ConflictError('This business already has an integration with that name', {
+      code: 'integration_exists',
+    })
+  }
+  if (code === '23514') throw new ValidationError('The integration settings are inconsistent')
+  throw error
+}
+
+function checkDomain(environment: IntegrationEnvironment, myDomainUrl: string | null): void {
+  if ((environment === 'custom') !== (myDomainUrl !== null)) {
+    throw new ValidationError('my_domain_url is required for custom and only for custom')
+  }
+}
+
+/**
+ * Creates an integration in the caller's business (owners and admins only) and stores its own
+ * client in Vault when given. If Vault refuses, the integration is removed again.
+ *
+ * @throws {NotFoundError} when the caller is not in the business.
+ * @throws {ForbiddenError} when the caller is only a member.
+ * @throws {ConflictError} `integration_exists` for a taken name.
+ */
+export async function createIntegration(
+  claims: UserClaims,
+  input: NewIntegration,
+): Promise<IntegrationRow> {
+  const provider = getProvider(input.provider)
+  checkDomain(input.environment, input.my_domain_url ?? null)
+  const created = await asUser(claims, async (tx) => {
+    if (!(await isBusinessMember(tx, input.business_id))) {
+      throw new NotFoundError('Business not found')
+    }
+    if (!(await isBusinessAdmin(tx, input.business_id))) {
+      throw new ForbiddenError('Only owners and admins can add integrations')
+    }
+    const [row] = await tx<IntegrationRow[]>`
+      insert into public.integrations
+        (business_id, provider, name, environment, my_domain_url, api_version)
+      values (${input.business_id}, ${provider.id}, ${input.name}, ${input.environment},
+              ${input.my_domain_url ?? null},
+              ${input.api_version ?? provider.defaultApiVersion()})
+      returning ${tx(integrationColumns)}`.catch(mapWriteError)
+    return row
+  })
+  if (!input.client) return created
+  try {
+    await asService((tx) => saveClient(tx, created.id, input.client!))
+  } catch (error) {
+    await asService((tx) => tx`delete from public.integrations where id = ${created.id}`)
+    throw error
+  }
+  return { ...created, uses_own_client: true }
+}
+
+/**
+ * The integrations of a business the caller belongs to, by name.
+ *
+ * @throws {NotFoundError} when the caller is not in the business.
+ */
+export async function listIntegrations(
+  claims: UserClaims,
+  businessId: string,
+): Promise<IntegrationRow[]> {
+  return await asUser(claims, async (tx) => {
+    if (!(await isBusinessMember(tx, businessId))) throw new NotFoundError('Business not found')
+    return await tx<IntegrationRow[]>`
+      select ${tx(integrationColumns)} from public.integrations
+       where business_id = ${businessId} order by name, id`
+  })
+}
+
+/** The integration if the caller belongs to its business. */
+export async function getIntegration(
+  claims: UserClaims,
+  integrationId: string,
+): Promise<IntegrationRow> {
+  return await loadIntegrationFor(claims, integrationId, { admin: false })
+}
+
+async function applyChanges(tx: Tx, current: IntegrationRow, changes: IntegrationChanges) {
+  const next = {
+    name: changes.name ?? current.name,
+    environment: changes.environment ?? current.environment,
+    my_domain_url: changes.my_domain_url === undefined
+      ? current.my_domain_url
+      : changes.my_domain_url,
+    api_version: changes.api_version ?? current.api_version,
+  }
+  // Switching from custom to another environment drops the My Domain with it.
+  if (
+    changes.environment && changes.environment !== 'custom' && changes.my_domain_url === undefined
+  ) {
+    next.my_domain_url = null
+  }
+  checkDomain(next.environment, next.my_domain_url)
+  const [row] = await tx<IntegrationRow[]>`
+    update public.integrations set ${tx(next)} where id = ${current.id}
+    returning ${tx(integrationColumns)}`.catch(mapWriteError)
+  if (!row) throw new NotFoundError('Integration not found')
+  return row
+}
+
+/**
+ * Renames or reconfigures an integration (owners and admins). The org (environment, My Domain)
+ * and the connected app can only change while no grant depends on them: tokens belong to one
+ * org and can only be refreshed by the app that got them.
+ *
+ * @throws {ConflictError} `integration_connected` when such a change meets a live connection.
+ */
+export async function updateIntegration(
+  claims: UserClaims,
+  integrationId: string,
+  changes: IntegrationChanges,
+): Promise<IntegrationRow> {
+  const current = await loadIntegrationFor(claims, integrationId, { admin: true })
+  const movesOrg = (changes.environment !== undefined &&
+    changes.environment !== current.environment) ||
+    (changes.my_domain_url !== undefined && changes.my_domain_url !== current.my_domain_url)
+  if ((movesOrg || changes.client) && !reconfigurable.has(current.status)) {
+    throw new ConflictError(
+      'Disconnect the integration before changing its org or connected app',
+      { code: 'integration_connected' },
+    )
+  }
+  const updated = await asUser(claims, (tx) => applyChanges(tx, current, changes))
+  if (!changes.client) return updated
+  await asService((tx) => saveClient(tx, integrationId, changes.client!))
+  return { ...updated, uses_own_client: true }
+}
+
+export interface IntegrationEventView {
+  id: string
+  type: string
+  actor_id: string | null
+  metadata: Record<string, unknown>
+  created_at: Date
+}
+
+/**
+ * An integration's events, newest first, `limit` at a time; pass the last id as `before` for
+ * the next page. Members may read them.
+ */
+export async function listIntegrationEvents(
+  claims: UserClaims,
+  integrationId: string,
+  { limit, before }: { limit: number; before?: string },
+): Promise<IntegrationEventView[]> {
+  return await asUser(claims, async (tx) => {
+    if (!(await findIntegration(tx, integrationId))) {
+      throw new NotFoundError('Integration not found')
+    }
+    return await tx<IntegrationEventView[]>`
+      select id::text, type, actor_id, metadata, created_at
+        from public.integration_events
+       where integration_id = ${integrationId}
+         and (${before ?? null}::bigint is null or id < ${before ?? null}::bigint)
+       order by id desc
+       limit ${limit}`
+  })
+}

@@ -1,0 +1,73 @@
+// The integrations function's inputs, validated at the route.
+import { z } from 'zod'
+
+const environment = z.enum(['production', 'sandbox', 'custom'])
+const apiVersion = z.string().regex(/^[0-9]{2}\.0$/, 'must look like 62.0')
+const name = z.string().trim().min(1).max(100)
+
+/**
+ * An org's My Domain, e.g. https://acme.my.salesforce.com or
+ * https://acme--dev.sandbox.my.salesforce.com: the OAuth host of a `custom` integration.
+ * Lightning UI hosts (*.lightning.force.com) are not OAuth hosts and are refused.
+ */
+const myDomainUrl = z.url({
+  protocol: /^https$/,
+  hostname: /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9-]+)*\.my\.salesforce\.com$/i,
+  error: 'must be a My Domain URL like https://acme.my.salesforce.com',
+}).refine((value) => {
+  const url = new URL(value)
+  return url.pathname === '/' && url.search === '' && url.hash === '' && url.port === ''
+}, 'must be the My Domain origin only, with no path').transform((value) => new URL(value).origin)
+
+/** A tenant's own connected app; the secret is optional (an app may not require one). */
+const clientFields = {
+  client_id: z.string().trim().min(1).max(255).optional(),
+  client_secret: z.string().min(1).max(255).optional(),
+}
+
+const secretNeedsId = {
+  check: (body: { client_id?: string; client_secret?: string }) =>
+    body.client_secret === undefined || body.client_id !== undefined,
+  message: { message: 'client_secret needs client_id', path: ['client_id'] },
+}
+
+export const createIntegrationBody = z.strictObject({
+  business_id: z.guid(),
+  provider: z.enum(['salesforce']).default('salesforce'),
+  name,
+  environment: environment.default('production'),
+  my_domain_url: myDomainUrl.optional(),
+  api_version: apiVersion.optional(),
+  ...clientFields,
+})
+  .refine((body) => (body.environment === 'custom') === (body.my_domain_url !== undefined), {
+    message: 'my_domain_url is required for a custom environment, and only for it',
+    path: ['my_domain_url'],
+  })
+  .refine(secretNeedsId.check, secretNeedsId.message)
+
+export const updateIntegrationBody = z.strictObject({
+  name: name.optional(),
+  environment: environment.optional(),
+  my_domain_url: myDomainUrl.nullable().optional(),
+  api_version: apiVersion.optional(),
+  ...clientFields,
+})
+  .refine((body) => Object.keys(body).length > 0, 'nothing to change')
+  .refine(secretNeedsId.check, secretNeedsId.message)
+
+export const integrationParams = z.object({ id: z.guid() })
+
+export const listQuery = z.object({ business_id: z.guid() })
+
+export const disconnectQuery = z.object({ purge: z.enum(['true', 'false']).default('false') })
+
+export const eventsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  before: z.string().regex(/^[0-9]{1,18}$/).optional(),
+})
+
+/** The client credentials of a body, when it has them. */
+export function clientOf(body: { client_id?: string; client_secret?: string }) {
+  return body.client_id ? { clientId: body.client_id, clientSecret: body.client_secret } : undefined
+}
