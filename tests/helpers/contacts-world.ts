@@ -135,6 +135,10 @@ export async function withContactsWorld(
           entry.endpoint === 'query' || entry.endpoint === 'queryMore'
         ).length,
     })
+  } catch (error) {
+    // The functions' own error lines say why a request failed; show them with the failure.
+    for (const line of logs.lines) if (line.includes('"level":"error"')) console.error(line)
+    throw error
   } finally {
     await gateway?.close()
     await sql`delete from private.rate_limits where user_id = any(${userIds})`

@@ -24,7 +24,7 @@ export async function insertLeads(tx: Tx, batch: LeadBatch): Promise<number> {
     select ${batch.businessId}::uuid, ${batch.campaignId}::uuid, ${batch.integrationId}::uuid,
            'salesforce', r.source_id, r.first_name, r.last_name, r.email, r.phone, r.company,
            r.title
-    from jsonb_to_recordset(${JSON.stringify(batch.leads)}::jsonb) as r(
+    from jsonb_to_recordset(${tx.json(batch.leads)}) as r(
       source_id text, first_name text, last_name text, email text, phone text, company text,
       title text)
     on conflict (campaign_id, source_type, source_id) do nothing`

@@ -45,6 +45,8 @@ export function containsPattern(term: string): string {
  * rows exist for the caller; the scope check before it only turns "not yours" into a 404 rather
  * than an empty list. The scope predicate leads with the column of an index
  * ((integration_id|business_id), updated_at, id), so the keyset is an index range scan.
+ * Timestamps go in as `::text::timestamptz`: postgres.js would otherwise send a timestamptz
+ * parameter through a JS Date and drop the microseconds the cursor depends on.
  *
  * @throws {NotFoundError} when the integration or business is not the caller's.
  */
@@ -64,7 +66,9 @@ export async function listSyncedContacts(tx: Tx, query: SyncedQuery): Promise<Sy
     from public.contacts c
     where ${scope}
       ${query.include_deleted ? tx`` : tx`and c.deleted_at is null`}
-      ${query.updated_since ? tx`and c.updated_at >= ${query.updated_since}::timestamptz` : tx``}
+      ${
+    query.updated_since ? tx`and c.updated_at >= ${query.updated_since}::text::timestamptz` : tx``
+  }
       ${
     pattern
       ? tx`and (concat_ws(' ', c.first_name, c.last_name) ilike ${pattern}
@@ -73,7 +77,7 @@ export async function listSyncedContacts(tx: Tx, query: SyncedQuery): Promise<Sy
   }
       ${
     query.cursor
-      ? tx`and (c.updated_at, c.id) > (${query.cursor.u}::timestamptz, ${query.cursor.i}::uuid)`
+      ? tx`and (c.updated_at, c.id) > (${query.cursor.u}::text::timestamptz, ${query.cursor.i}::uuid)`
       : tx``
   }
     order by c.updated_at, c.id

@@ -55,8 +55,11 @@ export interface RemoteContact {
   account_name: string | null
 }
 
-/** What a campaign lead copies from its Contact (columns of public.leads). */
-export interface LeadSource {
+/**
+ * What a campaign lead copies from its Contact (columns of public.leads). A type alias, not an
+ * interface, so it is assignable to postgres.js's JSON parameter type.
+ */
+export type LeadSource = {
   source_id: string
   first_name: string | null
   last_name: string | null
