@@ -64,6 +64,8 @@ function_env() {
   export APP_REDIRECT_ALLOWLIST="${APP_REDIRECT_ALLOWLIST:-http://127.0.0.1:$GATEWAY_PORT/,http://localhost:3000/}"
   export SYNC_CRON_SECRET
   SYNC_CRON_SECRET=$(local_secret sync-cron-secret)
+  # Local receivers are plain http on loopback; hosted alerts must be https.
+  export ALERTS_ALLOW_INSECURE_URLS="${ALERTS_ALLOW_INSECURE_URLS:-true}"
 }
 
 # A random secret of the local stack, made once and kept under $STATE_DIR (git-ignored).
