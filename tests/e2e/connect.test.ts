@@ -254,3 +254,92 @@ Deno.test('connect: a revoked refresh token ends in reauth_required; connecting 
     assert.deepEqual(await eventTypes(world.sql, id), ['connected', 'reauth_required', 'connected'])
   })
 })
+
+Deno.test("connect: a tenant's own connected app is used for the exchange and for refreshes", async () => {
+  await withWorld({}, async (world) => {
+    const own = world.sandbox.control.registerApp({
+      orgId: world.org.orgId,
+      name: 'Tenant app',
+      callbackUrls: [world.callbackUrl],
+      autoApprove: false,
+      requirePkce: true,
+    })
+    world.secrets.add(own.clientSecret)
+    const created = await world.call('/functions/v1/integrations', {
+      as: world.owner,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        business_id: world.businessId,
+        name: 'Own app',
+        client_id: own.clientId,
+        client_secret: own.clientSecret,
+      }),
+    })
+    const id = (await created.json()).integration.id
+    const url = await authorizeUrl(world, id)
+    assert.equal(new URL(url).searchParams.get('client_id'), own.clientId)
+    // The code is bound to the tenant's app: exchanging it with the server's app would fail.
+    const { final } = await connectThroughBrowser(world, id, 'Allow', url)
+    assert.equal(final.searchParams.get('status'), 'connected')
+    await rememberTokens(world, id)
+    world.sandbox.control.expireAccessTokens(world.org.orgId)
+    const since = world.sandbox.control.lastRequestSeq()
+    const api = salesforceApi(id)
+    assert.equal((await api.query('SELECT Id FROM Contact')).totalSize, 5)
+    assert.equal(api.refreshes, 1)
+    assert.equal(tokenCalls(world.sandbox, since), 1)
+    await rememberTokens(world, id)
+  })
+})
+
+Deno.test('connect: an app that grants no refresh token fails the connection and revokes the session', async () => {
+  await withWorld({}, async (world) => {
+    world.sandbox.control.updateApp(world.org.app.clientId, { scopes: ['api'] })
+    const id = await createIntegration(world)
+    const since = world.sandbox.control.lastRequestSeq()
+    const { final } = await connectThroughBrowser(world, id, 'Allow')
+    assertFailedRedirect(final, id, 'token_exchange_failed')
+    await assertNoTokenAndStatus(world, id, 'error', 'token_exchange_failed')
+    const revokes = world.sandbox.control.requests({ endpoint: 'oauth.revoke', sinceSeq: since })
+    assert.deepEqual(revokes.map((request) => request.status), [200])
+  })
+})
+
+Deno.test('connect: a failed reconnect keeps a working connection active; a good one replaces the grant', async () => {
+  await withWorld({}, async (world) => {
+    const id = await createIntegration(world)
+    await connectThroughBrowser(world, id, 'Allow')
+    const first = await rememberTokens(world, id)
+    // Starting a reconnect does not take the working connection out of service.
+    const url = await authorizeUrl(world, id)
+    assert.equal((await integrationRow(world, id)).status, 'active')
+    const { final } = await connectThroughBrowser(world, id, 'Deny', url)
+    assertFailedRedirect(final, id, 'access_denied')
+    const row = await integrationRow(world, id)
+    assert.deepEqual([row.status, row.last_error_code], ['active', 'access_denied'])
+    assert.deepEqual(await readStoredTokens(world.sql, id), first)
+
+    const since = world.sandbox.control.lastRequestSeq()
+    await connectThroughBrowser(world, id, 'Allow')
+    const second = await rememberTokens(world, id)
+    assert.notEqual(second?.tokens.refresh_token, first?.tokens.refresh_token)
+    // The replaced grant is revoked (Salesforce keeps at most five per user and app).
+    const revokes = world.sandbox.control.requests({ endpoint: 'oauth.revoke', sinceSeq: since })
+    assert.deepEqual(revokes.map((request) => request.status), [200])
+    const refreshWithOld = await fetch(`${world.org.loginUrl}/services/oauth2/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'refresh_token',
+        refresh_token: String(first?.tokens.refresh_token),
+        client_id: world.org.app.clientId,
+        client_secret: world.org.app.clientSecret,
+      }),
+    })
+    assert.equal((await refreshWithOld.json()).error, 'invalid_grant')
+    const consents = await world.sql`
+      select withdrawn_at is null as open from public.integration_consents
+       where integration_id = ${id} order by id`
+    assert.deepEqual(consents.map((consent) => consent.open), [false, true])
+  })
+})

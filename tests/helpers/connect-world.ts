@@ -190,10 +190,12 @@ export async function connectThroughBrowser(
   world: World,
   integrationId: string,
   button: 'Allow' | 'Deny',
+  /** An authorization URL already asked for; by default a fresh one. */
+  url?: string,
 ) {
   const callback = await clickOnApprovalPage(
     world,
-    await authorizeUrl(world, integrationId),
+    url ?? await authorizeUrl(world, integrationId),
     button,
   )
   assert.ok(callback.startsWith(`${world.callbackUrl}?`), 'Salesforce redirects to our callback')

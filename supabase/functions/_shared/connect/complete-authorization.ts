@@ -47,9 +47,10 @@ async function exchange(
 ): Promise<ProviderGrant> {
   const { provider } = params
   const endpoints = oauthEndpoints(provider, integration)
-  const client = await asService((tx) => resolveClientCredentials(tx, integration.id, provider))
   let grant: ProviderGrant
   try {
+    // Inside the try: an app removed since authorize is a failed exchange to report, not a 500.
+    const client = await asService((tx) => resolveClientCredentials(tx, integration.id, provider))
     const response = await exchangeAuthorizationCode({
       tokenUrl: endpoints.tokenUrl,
       client,
