@@ -118,8 +118,23 @@ Deno.test('connect: a client id Salesforce does not know stops on its error page
     assert.equal(page.status, 400)
     assert.equal(page.headers.get('location'), null)
     assert.match(await page.text(), /invalid_client_id/)
-    assert.notEqual((await integrationRow(world, id)).status, 'active')
+    assert.equal((await integrationRow(world, id)).status, 'pending')
     assert.equal(await readStoredTokens(world.sql, id), undefined)
+    // The admin fixes the client id of the half-done connection, and connects.
+    const fixed = await world.call(`/functions/v1/integrations/${id}`, {
+      as: world.owner,
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: world.org.app.clientId,
+        client_secret: world.org.app.clientSecret,
+      }),
+    })
+    assert.equal(fixed.status, 200)
+    await fixed.body?.cancel()
+    const { final } = await connectThroughBrowser(world, id, 'Allow')
+    assert.equal(final.searchParams.get('status'), 'connected')
+    await rememberTokens(world, id)
   })
 })
 

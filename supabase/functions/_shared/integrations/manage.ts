@@ -34,9 +34,6 @@ export interface IntegrationChanges {
   client?: ClientCredentials
 }
 
-/** Statuses in which the org or the app may change: no live grant depends on them. */
-const reconfigurable = new Set(['inactive', 'error', 'disconnected'])
-
 /** A unique or check violation is the caller's mistake, not a 500. */
 function mapWriteError(error: unknown): never {
   const code = (error as { code?: string }).code
@@ -159,7 +156,9 @@ export async function updateIntegration(
   const movesOrg = (changes.environment !== undefined &&
     changes.environment !== current.environment) ||
     (changes.my_domain_url !== undefined && changes.my_domain_url !== current.my_domain_url)
-  if ((movesOrg || changes.client) && !reconfigurable.has(current.status)) {
+  // Only an active integration holds a live grant (a failed reconnect keeps it active; pending
+  // and error ones have none), and a half-done connect must stay fixable (a mistyped client id).
+  if ((movesOrg || changes.client) && current.status === 'active') {
     throw new ConflictError(
       'Disconnect the integration before changing its org or connected app',
       { code: 'integration_connected' },
