@@ -56,7 +56,17 @@ export async function listSyncedContacts(tx: Tx, query: SyncedQuery): Promise<Sy
   const scope = query.integration_id
     ? tx`c.integration_id = ${query.integration_id}`
     : tx`c.business_id = ${query.business_id!}`
+  const live = query.include_deleted ? tx`` : tx`and c.deleted_at is null`
+  const since = query.updated_since
+    ? tx`and c.updated_at >= ${query.updated_since}::text::timestamptz`
+    : tx``
   const pattern = query.search ? containsPattern(query.search) : undefined
+  const matching = pattern
+    ? tx`and (concat_ws(' ', c.first_name, c.last_name) ilike ${pattern} or c.email ilike ${pattern})`
+    : tx``
+  const after = query.cursor
+    ? tx`and (c.updated_at, c.id) > (${query.cursor.u}::text::timestamptz, ${query.cursor.i}::uuid)`
+    : tx``
   const rows = await tx<SyncedContact[]>`
     select c.id, c.business_id, c.integration_id, c.source_type, c.source_id, c.first_name,
            c.last_name, c.email, c.phone, c.company, c.title, c.tags, c.custom_fields,
@@ -64,22 +74,7 @@ export async function listSyncedContacts(tx: Tx, query: SyncedQuery): Promise<Sy
            c.created_at,
            to_char(c.updated_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as updated_at
     from public.contacts c
-    where ${scope}
-      ${query.include_deleted ? tx`` : tx`and c.deleted_at is null`}
-      ${
-    query.updated_since ? tx`and c.updated_at >= ${query.updated_since}::text::timestamptz` : tx``
-  }
-      ${
-    pattern
-      ? tx`and (concat_ws(' ', c.first_name, c.last_name) ilike ${pattern}
-                or c.email ilike ${pattern})`
-      : tx``
-  }
-      ${
-    query.cursor
-      ? tx`and (c.updated_at, c.id) > (${query.cursor.u}::text::timestamptz, ${query.cursor.i}::uuid)`
-      : tx``
-  }
+    where ${scope} ${live} ${since} ${matching} ${after}
     order by c.updated_at, c.id
     limit ${query.limit + 1}`
   const contacts = rows.slice(0, query.limit)
