@@ -49,12 +49,17 @@ deno_suite() {
   fi
   deno test -A --no-prompt "${dirs[@]}" >"$log" 2>&1
   local rc=$? summary passed failed
-  summary=$(grep -E '^(ok|FAILED) \| [0-9]+ passed' "$log" | tail -n 1)
-  passed=$(sed -E 's/.*\| ([0-9]+) passed.*/\1/' <<<"$summary")
-  failed=$(sed -E 's/.*\| ([0-9]+) failed.*/\1/' <<<"$summary")
-  [ -n "$summary" ] || { passed=0; failed=0; }
-  # A crash before the summary (type error, unhandled rejection) still counts as a failure.
-  if [ "$rc" -ne 0 ] && [ "${failed:-0}" -eq 0 ]; then failed=1; fi
+  # -a: a test may print bytes that make grep take the log for binary.
+  summary=$(grep -aE '^(ok|FAILED) \| [0-9]+ passed' "$log" | tail -n 1)
+  if [ -z "$summary" ]; then
+    # No summary: a crash before it (type error, unhandled rejection) or no test run at all.
+    passed=0
+    failed=1
+  else
+    passed=$(sed -E 's/.*\| ([0-9]+) passed.*/\1/' <<<"$summary")
+    failed=$(sed -E 's/.*\| ([0-9]+) failed.*/\1/' <<<"$summary")
+    if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+  fi
   report "$name" "${passed:-0}" "${failed:-0}" "$log"
 }
 
@@ -64,8 +69,8 @@ pgtap_suite() {
   PGPASSWORD="$DB_PASSWORD" pg_prove --verbose --host "$DB_HOST" --port "$port" --username postgres \
     --dbname postgres supabase/tests/*.test.sql >"$log" 2>&1
   local rc=$? passed failed
-  passed=$(grep -cE '^ *ok [0-9]+' "$log")
-  failed=$(grep -cE '^ *not ok [0-9]+' "$log")
+  passed=$(grep -acE '^ *ok [0-9]+' "$log")
+  failed=$(grep -acE '^ *not ok [0-9]+' "$log")
   # A file that died mid-way (SQL error, bad plan) fails even when no assertion said "not ok".
   if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
   report "pgTAP (supabase/tests)" "$passed" "$failed" "$log"
