@@ -71,6 +71,22 @@ exception
 end
 $$;
 
+-- The usual world of a tenancy test: Business A (a0…0a) with its owner, an admin and a member,
+-- and Business B (b0…0b) with only its owner, who is thus "a user of another business".
+create or replace function tests.create_two_businesses() returns void
+language plpgsql set search_path = '' as $$
+begin
+  perform tests.create_user(email)
+     from unnest(array['owner@a.test', 'admin@a.test', 'member@a.test', 'owner@b.test']) email;
+  insert into public.businesses (id, name, created_by) values
+    ('a0000000-0000-4000-8000-00000000000a', 'Business A', tests.user_id('owner@a.test')),
+    ('b0000000-0000-4000-8000-00000000000b', 'Business B', tests.user_id('owner@b.test'));
+  insert into public.team_members (business_id, user_id, role) values
+    ('a0000000-0000-4000-8000-00000000000a', tests.user_id('admin@a.test'), 'admin'),
+    ('a0000000-0000-4000-8000-00000000000a', tests.user_id('member@a.test'), 'member');
+end
+$$;
+
 grant execute on all functions in schema tests to anon, authenticated, service_role;
 
 select plan(1);

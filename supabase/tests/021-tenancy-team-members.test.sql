@@ -4,18 +4,10 @@
 begin;
 select plan(30);
 
-select tests.create_user('owner@a.test');
-select tests.create_user('admin@a.test');
-select tests.create_user('member@a.test');
+select tests.create_two_businesses();
 select tests.create_user('member2@a.test');
 select tests.create_user('newcomer@a.test');
-select tests.create_user('owner@b.test');
-insert into public.businesses (id, name, created_by) values
-  ('a0000000-0000-4000-8000-00000000000a', 'Business A', tests.user_id('owner@a.test')),
-  ('b0000000-0000-4000-8000-00000000000b', 'Business B', tests.user_id('owner@b.test'));
 insert into public.team_members (business_id, user_id, role) values
-  ('a0000000-0000-4000-8000-00000000000a', tests.user_id('admin@a.test'), 'admin'),
-  ('a0000000-0000-4000-8000-00000000000a', tests.user_id('member@a.test'), 'member'),
   ('a0000000-0000-4000-8000-00000000000a', tests.user_id('member2@a.test'), 'member');
 
 create temporary table stmt (name text primary key, sql text) on commit drop;

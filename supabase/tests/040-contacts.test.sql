@@ -4,16 +4,7 @@
 begin;
 select plan(24);
 
-select tests.create_user('owner@a.test');
-select tests.create_user('admin@a.test');
-select tests.create_user('member@a.test');
-select tests.create_user('owner@b.test');
-insert into public.businesses (id, name, created_by) values
-  ('a0000000-0000-4000-8000-00000000000a', 'Business A', tests.user_id('owner@a.test')),
-  ('b0000000-0000-4000-8000-00000000000b', 'Business B', tests.user_id('owner@b.test'));
-insert into public.team_members (business_id, user_id, role) values
-  ('a0000000-0000-4000-8000-00000000000a', tests.user_id('admin@a.test'), 'admin'),
-  ('a0000000-0000-4000-8000-00000000000a', tests.user_id('member@a.test'), 'member');
+select tests.create_two_businesses();
 insert into public.contacts (id, business_id, source_type, source_id, email) values
   ('c0000000-0000-4000-8000-00000000000a', 'a0000000-0000-4000-8000-00000000000a', 'salesforce', '003000000000001AAA', 'ada@a.test'),
   ('c0000000-0000-4000-8000-00000000000b', 'b0000000-0000-4000-8000-00000000000b', 'salesforce', '003000000000002AAA', 'bob@b.test');
