@@ -26,20 +26,19 @@ import {
   updateIntegrationBody,
 } from './schemas.ts'
 
-export const app = createApp('integrations')
+// Every route is a signed-in user's, counted against the integrations rate limit.
+export const app = createApp('integrations').use(requireUser(), rateLimit('integrations'))
 
 /** Only uuid-shaped ids reach the `:id` routes: any other path is an unknown route (404). */
 const byId = '/:id{[0-9a-fA-F-]{36}}'
 
-app.get('/businesses', requireUser(), async (c) => {
+app.get('/businesses', async (c) => {
   const businesses = await asUser(c.var.claims, listCallerBusinesses)
   return c.json({ businesses })
 })
 
 app.post(
   '/',
-  requireUser(),
-  rateLimit('integrations'),
   validate('json', createIntegrationBody),
   async (c) => {
     const { client_id: _, client_secret: __, ...body } = c.req.valid('json')
@@ -51,15 +50,13 @@ app.post(
   },
 )
 
-app.get('/', requireUser(), rateLimit('integrations'), validate('query', listQuery), async (c) => {
+app.get('/', validate('query', listQuery), async (c) => {
   const rows = await listIntegrations(c.var.claims, c.req.valid('query').business_id)
   return c.json({ integrations: rows.map(toIntegrationJson) })
 })
 
 app.get(
   byId,
-  requireUser(),
-  rateLimit('integrations'),
   validate('param', integrationParams),
   async (c) => {
     const integration = await getIntegration(c.var.claims, c.req.valid('param').id)
@@ -69,8 +66,6 @@ app.get(
 
 app.patch(
   byId,
-  requireUser(),
-  rateLimit('integrations'),
   validate('param', integrationParams),
   validate('json', updateIntegrationBody),
   async (c) => {
@@ -85,8 +80,6 @@ app.patch(
 
 app.delete(
   byId,
-  requireUser(),
-  rateLimit('integrations'),
   validate('param', integrationParams),
   validate('query', disconnectQuery),
   async (c) => {
@@ -101,8 +94,6 @@ app.delete(
 
 app.get(
   `${byId}/events`,
-  requireUser(),
-  rateLimit('integrations'),
   validate('param', integrationParams),
   validate('query', eventsQuery),
   async (c) => {

@@ -22,13 +22,15 @@ Deno.test('integrations: listing businesses without a token is 401', async () =>
   assert.equal((await response.json()).error.code, 'unauthorized')
 })
 
-Deno.test('integrations: an unknown route or method is a JSON 404', async () => {
+Deno.test('integrations: without a token even an unknown route is a 401, revealing no routes', async () => {
+  // Authentication applies to the whole function, as the platform's verify_jwt does; with a
+  // valid token an unknown route is a JSON 404 (tests/integration/integrations.test.ts).
   for (
     const [path, method] of [['/integrations/nope', 'GET'], ['/integrations/businesses', 'DELETE']]
   ) {
     const response = await call(path, { method })
-    assert.equal(response.status, 404, `${method} ${path}`)
-    assert.equal((await response.json()).error.code, 'not_found')
+    assert.equal(response.status, 401, `${method} ${path}`)
+    assert.equal((await response.json()).error.code, 'unauthorized')
   }
 })
 
