@@ -6,11 +6,7 @@
 begin;
 select plan(22);
 
-select tests.create_user('owner@a.test');
-select tests.create_user('owner@b.test');
-insert into public.businesses (id, name, created_by) values
-  ('a0000000-0000-4000-8000-00000000000a', 'Business A', tests.user_id('owner@a.test')),
-  ('b0000000-0000-4000-8000-00000000000b', 'Business B', tests.user_id('owner@b.test'));
+select tests.create_two_businesses();
 -- One integration per situation; the third character of the id says which.
 insert into public.integrations (id, business_id, provider, name, status, last_error_code) values
   ('a1000000-0000-4000-8000-000000000001', 'a0000000-0000-4000-8000-00000000000a', 'salesforce', 'due oldest', 'active', null),

@@ -69,6 +69,30 @@ const sections = {
       '62.0',
     ),
   }),
+  syncCron: z.object({
+    // The bearer secret pg_cron sends (read from Vault by the job); sync-cron compares it.
+    SYNC_CRON_SECRET: z.string().min(16),
+  }),
+  sync: z.object({
+    // One tick's (or manual run's) time for syncing, well under the edge wall clock (150 s free,
+    // 400 s paid) and under the one-minute schedule, so ticks rarely overlap.
+    SYNC_BUDGET_SECONDS: z.coerce.number().positive().max(390).default(50),
+    SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
+    // A lease outlives any run (renewed per page); a killed run's integration waits this long.
+    SYNC_LEASE_SECONDS: z.coerce.number().int().min(1).max(3600).default(120),
+    // Incremental runs re-read this much before the cursor: late-visible records (commit lag).
+    SYNC_LOOKBACK_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300),
+    // Salesforce batchSize wish (200..2000); Salesforce may send fewer per page.
+    SYNC_PAGE_SIZE: z.coerce.number().int().min(200).max(2000).default(2000),
+    SYNC_REQUEST_TIMEOUT_SECONDS: z.coerce.number().positive().max(120).default(20),
+    SYNC_RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(6),
+    SYNC_RETRY_BASE_MS: z.coerce.number().int().min(1).max(60_000).default(500),
+    // Failed runs in a row before the integration is `error` and its schedule backs off.
+    SYNC_FAILURE_THRESHOLD: z.coerce.number().int().min(1).max(100).default(3),
+    SYNC_MAX_BACKOFF_MINUTES: z.coerce.number().int().min(1).max(10_080).default(360),
+    // REQUEST_LIMIT_EXCEEDED (the org's rolling 24 h allowance): wait this long before trying.
+    SYNC_LIMIT_BACKOFF_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
+  }),
   oauth: z.object({
     // The browser-facing base of the functions (https://<ref>.supabase.co/functions/v1). The
     // redirect_uri is built from it, never from SUPABASE_URL (internal under `supabase start`)

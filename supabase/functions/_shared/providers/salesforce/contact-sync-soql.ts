@@ -1,0 +1,118 @@
+// The Contact sync's query: which fields, where a read starts (the (SystemModstamp, Id) cursor,
+// or a lookback before it), and the order that makes the cursor exact. Pure.
+import { z } from 'zod'
+import { toId18 } from './contact-id.ts'
+
+/**
+ * Fields the sync reads. Component fields only: the compound MailingAddress would repeat them
+ * as a nested object in every record. SystemModstamp (not LastModifiedDate) is the cursor,
+ * because automated changes move only it (facts §2.6); IsDeleted comes with queryAll.
+ */
+export const contactSyncFields = [
+  'Id',
+  'FirstName',
+  'LastName',
+  'Email',
+  'Phone',
+  'MobilePhone',
+  'Title',
+  'Department',
+  'AccountId',
+  'Account.Name',
+  'OwnerId',
+  'MailingStreet',
+  'MailingCity',
+  'MailingState',
+  'MailingPostalCode',
+  'MailingCountry',
+  'LeadSource',
+  'HasOptedOutOfEmail',
+  'DoNotCall',
+  'MasterRecordId',
+  'CreatedDate',
+  'LastModifiedDate',
+  'SystemModstamp',
+  'IsDeleted',
+] as const
+
+/**
+ * Where the sync stands: the last record stored, in (SystemModstamp, Id) order. A type, not an
+ * interface, so that it is a SyncCursor (a JSON object of strings) as it is.
+ */
+export type ContactCursor = {
+  /** SystemModstamp as ISO 8601 UTC (`2026-03-02T10:00:00.000Z`). */
+  modstamp: string
+  /** The record's 18-character Id. */
+  id: string
+}
+
+/** The cursor as stored in integration_sync_state.cursor (see the _sync_state migration). */
+export const contactCursorSchema = z.strictObject({
+  modstamp: z.iso.datetime(),
+  id: z.string().refine((id) => toId18(id) === id, 'not an 18-character Salesforce id'),
+})
+
+/** Where a read starts: after a record (exclusive), from an instant (inclusive), or at the start. */
+export type ReadStart =
+  | { after: ContactCursor }
+  | { from: string }
+  | null
+
+/**
+ * The start of a read. Incremental reads (lookback > 0) begin `lookbackSeconds` before the
+ * cursor's stamp, so records that became visible late with an older stamp (commit lag, facts
+ * §0.13) are read; the upsert makes the re-read rows free.
+ */
+export function readStart(cursor: ContactCursor | null, lookbackSeconds: number): ReadStart {
+  if (!cursor) return null
+  if (lookbackSeconds <= 0) return { after: cursor }
+  return { from: new Date(Date.parse(cursor.modstamp) - lookbackSeconds * 1000).toISOString() }
+}
+
+/**
+ * A SOQL dateTime literal: unquoted, UTC with `Z` (a `+` offset would need URL-encoding care);
+ * whole seconds, as Salesforce stores them, with milliseconds only if there are any.
+ */
+export function soqlDateTime(iso: string): string {
+  const date = new Date(iso)
+  if (Number.isNaN(date.getTime())) throw new RangeError(`not a datetime: ${iso}`)
+  const text = date.toISOString()
+  return text.endsWith('.000Z') ? `${text.slice(0, -5)}Z` : text
+}
+
+/** An Id literal; only canonical ids are accepted, so nothing else can reach the query. */
+function soqlId(id: string): string {
+  if (toId18(id) !== id) throw new RangeError('not an 18-character Salesforce id')
+  return `'${id}'`
+}
+
+/**
+ * The query of a read. Ordered by (SystemModstamp, Id) with the keyset condition
+ * `SystemModstamp > t OR (SystemModstamp = t AND Id > id)`, so records that share a stamp
+ * (bulk updates, second precision) are neither skipped nor repeated when a read stops between
+ * them. Sent to queryAll, which also returns deleted records (IsDeleted = true).
+ */
+export function contactSyncSoql(start: ReadStart): string {
+  const select = `SELECT ${contactSyncFields.join(', ')} FROM Contact`
+  const order = 'ORDER BY SystemModstamp, Id'
+  if (!start) return `${select} ${order}`
+  if ('from' in start) {
+    return `${select} WHERE SystemModstamp >= ${soqlDateTime(start.from)} ${order}`
+  }
+  const at = soqlDateTime(start.after.modstamp)
+  return `${select} WHERE SystemModstamp > ${at} OR (SystemModstamp = ${at} AND Id > ${
+    soqlId(start.after.id)
+  }) ${order}`
+}
+
+/**
+ * True when `a` is strictly after `b` in (SystemModstamp, Id) order. Ids compare by code unit,
+ * as canonical 18-character ids sort in the query.
+ */
+export function isCursorAfter(a: ContactCursor, b: ContactCursor | null): boolean {
+  if (!b) return true
+  const stampA = Date.parse(a.modstamp)
+  const stampB = Date.parse(b.modstamp)
+  if (stampA !== stampB) return stampA > stampB
+  return a.id > b.id
+}

@@ -1,0 +1,110 @@
+// The Salesforce Contact source of the sync engine: queryAll from the (SystemModstamp, Id)
+// cursor, pages by nextRecordsUrl, and what Salesforce's errors mean for a run.
+import { ProviderError } from '../../http/errors.ts'
+import type { SourceErrorVerdict, SourceFactory, SyncCursor } from '../../sync/source.ts'
+import { salesforceApi, type SalesforceRequest } from './api.ts'
+import { readContactPage } from './contact-sync-mapping.ts'
+import {
+  type ContactCursor,
+  contactCursorSchema,
+  contactSyncSoql,
+  isCursorAfter,
+  readStart,
+} from './contact-sync-soql.ts'
+import { SalesforceApiError, SalesforceLimitError } from './rest-errors.ts'
+
+/** A `Retry-After` value (seconds or an HTTP date) in milliseconds from now. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+  const at = Date.parse(header)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
+}
+
+/** The status and Retry-After of the last response the source received. */
+interface LastResponse {
+  status: number | undefined
+  retryAfterMs: number | undefined
+}
+
+/**
+ * What a Salesforce failure means for the run. `last` is the response behind the error: the
+ * typed errors of api.ts do not carry its HTTP status or Retry-After, and a 429 must be retried
+ * after Retry-After while a 403 REQUEST_LIMIT_EXCEEDED (same errorCode) must stop the run.
+ */
+export function classifySalesforceError(
+  error: unknown,
+  last: LastResponse,
+): SourceErrorVerdict | undefined {
+  if (last.status === 429) return { kind: 'transient', retryAfterMs: last.retryAfterMs }
+  if (error instanceof SalesforceLimitError) {
+    // A concurrency slot frees in seconds; the daily allowance only as its window rolls, which
+    // the engine's configured limit backoff covers.
+    return {
+      kind: 'rate_limited',
+      resumeAfterMs: error.concurrent ? error.retryAfterSeconds * 1000 : undefined,
+    }
+  }
+  if (error instanceof SalesforceApiError) {
+    if (error.errorCode === 'INVALID_QUERY_LOCATOR') return { kind: 'read_expired' }
+    // A body cut short or garbled on the way is a network fault, whatever the status said.
+    if (error.retryable || error.errorCode === 'INVALID_RESPONSE') return { kind: 'transient' }
+    return undefined
+  }
+  if (error instanceof ProviderError && error.code === 'salesforce_unreachable') {
+    return { kind: 'transient' }
+  }
+  return undefined
+}
+
+/** One integration's Contacts, read for one sync run. */
+export const salesforceContactSource: SourceFactory = (integrationId, options) => {
+  const last: LastResponse = { status: undefined, retryAfterMs: undefined }
+  const api = salesforceApi(integrationId, {
+    timeoutMs: options.requestTimeoutMs,
+    fetch: async (input, init) => {
+      last.status = undefined
+      last.retryAfterMs = undefined
+      const response = await fetch(input, init)
+      last.status = response.status
+      last.retryAfterMs = retryAfterMs(response.headers.get('retry-after'))
+      return response
+    },
+  })
+  // The engine hands back only cursors this source made (pages) or parsed (parseCursor).
+  const isAfter = (a: SyncCursor, b: SyncCursor | null) =>
+    isCursorAfter(a as ContactCursor, b as ContactCursor | null)
+
+  async function read(request: SalesforceRequest) {
+    const { data } = await api.request<unknown>(request)
+    const page = readContactPage(data, isCursorAfter)
+    return { rows: page.rows, cursor: page.cursor, next: page.nextRecordsUrl }
+  }
+
+  return {
+    sourceType: 'salesforce',
+    get apiCalls() {
+      return api.apiCalls
+    },
+    start: (cursor, lookbackSeconds, signal) =>
+      read({
+        path: 'queryAll',
+        query: {
+          q: contactSyncSoql(readStart(cursor as ContactCursor | null, lookbackSeconds)),
+        },
+        headers: { 'Sforce-Query-Options': `batchSize=${options.pageSize}` },
+        signal,
+      }),
+    // nextRecordsUrl is requested as is, without parameters (facts §2.3); for queryAll it says
+    // /query/ and still continues the queryAll result.
+    next: (nextRecordsUrl, signal) => read({ path: nextRecordsUrl, signal }),
+    isAfter,
+    parseCursor(stored) {
+      if (stored === null || stored === undefined) return null
+      const parsed = contactCursorSchema.safeParse(stored)
+      return parsed.success ? { ...parsed.data } : undefined
+    },
+    classify: (error) => classifySalesforceError(error, last),
+  }
+}

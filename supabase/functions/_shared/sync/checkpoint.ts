@@ -1,0 +1,56 @@
+// One page's checkpoint: in one transaction, prove the lease is still ours (and extend it),
+// upsert the page, move the cursor, and count the page in the run's row. A crash before the
+// commit loses the page and keeps the old cursor; after it, both are stored. Nothing in between.
+import { asService } from '../db/as-user.ts'
+import type { ContactRow } from './contact-columns.ts'
+import { LeaseLostError } from './errors.ts'
+import type { ClaimedSync } from './leases.ts'
+import type { SyncCursor } from './source.ts'
+import { upsertContacts, type UpsertCounts } from './upsert.ts'
+
+export interface PageCheckpoint {
+  claim: ClaimedSync
+  runId: string
+  sourceType: string
+  rows: ContactRow[]
+  /**
+   * The new cursor, only when it lies after the stored one: a cursor never moves back. Moving it
+   * marks the read in progress, so a run that stops after this page resumes exactly here.
+   */
+  cursor: SyncCursor | null
+  apiCalls: number
+  leaseSeconds: number
+}
+
+/**
+ * Commits one page.
+ *
+ * @throws {LeaseLostError} when the lease is no longer ours; nothing of the page is written.
+ */
+export async function checkpointPage(page: PageCheckpoint): Promise<UpsertCounts> {
+  const { claim } = page
+  // JSON text typed `text`, so the driver sends it as is rather than encoding it once more.
+  const cursor = page.cursor ? JSON.stringify(page.cursor) : null
+  return await asService(async (tx) => {
+    // First, so the state row stays locked until commit: a concurrent claim skips it.
+    const [held] = await tx`
+      update public.integration_sync_state
+         set lease_expires_at = now() + make_interval(secs => ${page.leaseSeconds}),
+             cursor = coalesce(${cursor}::text::jsonb, cursor),
+             read_in_progress = read_in_progress or ${page.cursor !== null}
+       where integration_id = ${claim.integrationId} and lease_owner = ${claim.leaseOwner}
+      returning 1 as held`
+    if (!held) throw new LeaseLostError()
+    const counts = await upsertContacts(tx, {
+      businessId: claim.businessId,
+      integrationId: claim.integrationId,
+      sourceType: page.sourceType,
+    }, page.rows)
+    await tx`
+      update public.sync_runs
+         set pages = pages + 1, records_upserted = records_upserted + ${counts.upserted},
+             records_deleted = records_deleted + ${counts.deleted}, api_calls = ${page.apiCalls}
+       where id = ${page.runId}`
+    return counts
+  })
+}

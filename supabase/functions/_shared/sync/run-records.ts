@@ -1,0 +1,117 @@
+// The sync's writes outside the page loop: the sync_runs row a run opens, and the one
+// transaction that closes it, releases the lease with the next schedule, and turns the
+// integration failing or recovered.
+import { asService } from '../db/as-user.ts'
+import type { Tx } from '../db/client.ts'
+import { recordSyncEvent } from './events.ts'
+import type { RunDecision, RunStatus } from './failure-policy.ts'
+import type { ClaimedSync } from './leases.ts'
+
+export type RunTrigger = 'cron' | 'manual'
+
+/** What a run did, as counted by the engine. */
+export interface RunCounters {
+  pages: number
+  recordsUpserted: number
+  recordsDeleted: number
+  apiCalls: number
+}
+
+/** Opens the run's sync_runs row (status running) in its own transaction; returns its id. */
+export async function openRun(claim: ClaimedSync, trigger: RunTrigger): Promise<string> {
+  return await asService(async (tx) => {
+    const [row] = await tx<{ id: string }[]>`
+      insert into public.sync_runs (business_id, integration_id, trigger)
+      values (${claim.businessId}, ${claim.integrationId}, ${trigger})
+      returning id`
+    return row.id
+  })
+}
+
+/** Marks the integration failing (error + event) or recovered (active + event), once each. */
+async function applyIntegrationChange(
+  tx: Tx,
+  claim: ClaimedSync,
+  decision: RunDecision,
+): Promise<void> {
+  const failures = decision.schedule?.consecutiveFailures ?? 0
+  if (decision.integration === 'failing') {
+    // Only an active integration turns failing: one event per streak, and no other error
+    // (reauth_required, a failed connect) is overwritten.
+    const [changed] = await tx`
+      update public.integrations
+         set status = 'error', last_error_code = 'sync_failing',
+             last_error = ${`The sync failed ${failures} times in a row; last: ${decision.errorCode}`}
+       where id = ${claim.integrationId} and status = 'active'
+      returning id`
+    if (!changed) return
+    await recordSyncEvent(tx, {
+      integrationId: claim.integrationId,
+      businessId: claim.businessId,
+      type: 'sync_failing',
+      metadata: { consecutive_failures: failures, error_code: decision.errorCode },
+    })
+  } else if (decision.integration === 'recovered') {
+    const [changed] = await tx`
+      update public.integrations set status = 'active', last_error = null, last_error_code = null
+       where id = ${claim.integrationId} and status = 'error' and last_error_code = 'sync_failing'
+      returning id`
+    if (!changed) return
+    await recordSyncEvent(tx, {
+      integrationId: claim.integrationId,
+      businessId: claim.businessId,
+      type: 'sync_recovered',
+      metadata: { failures_before: claim.consecutiveFailures },
+    })
+  }
+}
+
+/**
+ * Closes a run: its counters and status, and, while the lease is still ours, the release with
+ * the next schedule, the failure streak, last success, the end of the read (initial sync
+ * complete, next run starts with the lookback), and the integration's failing/recovered change. A lease lost meanwhile leaves the state to its new
+ * holder, and the run is recorded as abandoned. Returns the status recorded.
+ */
+export async function closeRun(
+  claim: ClaimedSync,
+  runId: string,
+  counters: RunCounters,
+  decision: RunDecision,
+  durationMs: number,
+): Promise<RunStatus> {
+  return await asService(async (tx) => {
+    let status = decision.runStatus
+    let errorCode = decision.errorCode
+    let error = decision.error
+    const schedule = decision.schedule
+    if (schedule) {
+      const [held] = await tx`
+        update public.integration_sync_state
+           set lease_owner = null, lease_expires_at = null,
+               consecutive_failures = ${schedule.consecutiveFailures},
+               next_sync_at = now() + make_interval(secs => ${schedule.nextSyncInSeconds}),
+               last_success_at = case when ${schedule.success} then now() else last_success_at end,
+               initial_sync_completed_at = case when ${schedule.readComplete}
+                                                then coalesce(initial_sync_completed_at, now())
+                                                else initial_sync_completed_at end,
+               read_in_progress = read_in_progress and not ${schedule.readComplete}
+         where integration_id = ${claim.integrationId} and lease_owner = ${claim.leaseOwner}
+        returning 1 as held`
+      if (held) {
+        await applyIntegrationChange(tx, claim, decision)
+      } else {
+        status = 'abandoned'
+        errorCode = 'lease_lost'
+        error = 'Another run took over this integration'
+      }
+    }
+    await tx`
+      update public.sync_runs
+         set status = ${status}, finished_at = now(), duration_ms = ${Math.round(durationMs)},
+             pages = ${counters.pages}, records_upserted = ${counters.recordsUpserted},
+             records_deleted = ${counters.recordsDeleted}, api_calls = ${counters.apiCalls},
+             error_code = ${errorCode}, error = ${error}
+       where id = ${runId}`
+    return status
+  })
+}

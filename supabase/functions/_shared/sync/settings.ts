@@ -1,0 +1,41 @@
+// The sync's settings in the units the engine uses, read from the validated `sync` config.
+import { getConfig } from '../config.ts'
+import type { SchedulePolicy } from './failure-policy.ts'
+import type { RetryPolicy } from './retry.ts'
+
+export interface SyncSettings {
+  budgetMs: number
+  concurrency: number
+  leaseSeconds: number
+  lookbackSeconds: number
+  pageSize: number
+  requestTimeoutMs: number
+  retry: RetryPolicy
+  schedule: SchedulePolicy
+}
+
+/** The longest single wait between retries: past it, the next tick is the better retry. */
+const maxRetryWaitMs = 30_000
+
+/** Settings from the environment (SYNC_* variables; defaults in config.ts). */
+export function syncSettings(): SyncSettings {
+  const config = getConfig('sync')
+  return {
+    budgetMs: config.SYNC_BUDGET_SECONDS * 1000,
+    concurrency: config.SYNC_CONCURRENCY,
+    leaseSeconds: config.SYNC_LEASE_SECONDS,
+    lookbackSeconds: config.SYNC_LOOKBACK_SECONDS,
+    pageSize: config.SYNC_PAGE_SIZE,
+    requestTimeoutMs: config.SYNC_REQUEST_TIMEOUT_SECONDS * 1000,
+    retry: {
+      attempts: config.SYNC_RETRY_ATTEMPTS,
+      baseMs: config.SYNC_RETRY_BASE_MS,
+      maxMs: Math.max(config.SYNC_RETRY_BASE_MS, maxRetryWaitMs),
+    },
+    schedule: {
+      failureThreshold: config.SYNC_FAILURE_THRESHOLD,
+      maxBackoffMinutes: config.SYNC_MAX_BACKOFF_MINUTES,
+      limitBackoffMinutes: config.SYNC_LIMIT_BACKOFF_MINUTES,
+    },
+  }
+}

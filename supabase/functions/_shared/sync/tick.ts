@@ -1,0 +1,110 @@
+// One sync-cron tick: claim due integrations a few at a time and work them with bounded
+// concurrency until none is due or the budget is spent; what is left waits for the next tick.
+import { asService } from '../db/as-user.ts'
+import { log as rootLog, type Logger } from '../log.ts'
+import { createBudget } from './budget.ts'
+import { runClaimedSync, type RunSummary } from './engine.ts'
+import { claimDueSyncs, type ClaimedSync, newLeaseOwner, releaseUnworked } from './leases.ts'
+import type { SyncSettings } from './settings.ts'
+
+export interface TickSummary {
+  /** The lease owner of this tick's claims: find its runs' leases while they last. */
+  tick: string
+  claimed: number
+  runs: RunSummary[]
+  /** Claimed but given back unworked because the budget ran out. */
+  released: number
+  duration_ms: number
+  budget_exhausted: boolean
+}
+
+/**
+ * Runs one tick. Each claim takes at most `concurrency` integrations, and only when a worker is
+ * free, so leases are never held by integrations that wait in memory for long; a claim that
+ * comes back short means nothing else is due, and claiming stops. A run whose database work
+ * fails is reported as `error` and its lease left to expire (its next claim resumes it).
+ */
+export async function runSyncTick(
+  settings: SyncSettings,
+  logger: Logger = rootLog,
+): Promise<TickSummary> {
+  const started = performance.now()
+  const owner = newLeaseOwner('cron')
+  const log = logger.child({ tick: owner })
+  const budget = createBudget(settings.budgetMs)
+  const queue: ClaimedSync[] = []
+  const runs: RunSummary[] = []
+  let claimed = 0
+  let released = 0
+  let drained = false
+  let claiming: Promise<void> | undefined
+
+  // The last tenth of the budget only finishes runs in flight: a run started then would mostly
+  // spend an API call on a page it cannot commit in time.
+  const claimable = () => budget.remainingMs() > settings.budgetMs / 10
+
+  /** The next integration to work, claiming more when the queue is empty (one claim at a time). */
+  async function nextClaim(): Promise<ClaimedSync | undefined> {
+    while (queue.length === 0 && !drained && claimable()) {
+      claiming ??= asService((tx) =>
+        claimDueSyncs(tx, owner, settings.concurrency, settings.leaseSeconds)
+      ).then((rows) => {
+        claimed += rows.length
+        queue.push(...rows)
+        if (rows.length < settings.concurrency) drained = true
+      }).finally(() => {
+        claiming = undefined
+      })
+      await claiming
+    }
+    return queue.shift()
+  }
+
+  async function worker(): Promise<void> {
+    for (let claim = await nextClaim(); claim; claim = await nextClaim()) {
+      if (budget.expired()) {
+        await asService((tx) => releaseUnworked(tx, claim!))
+        released++
+        continue
+      }
+      try {
+        runs.push(await runClaimedSync(claim, { trigger: 'cron', budget, settings, log }))
+      } catch (error) {
+        log.error('sync run could not be recorded', { integration_id: claim.integrationId, error })
+        runs.push(failedToRecord(claim))
+      }
+    }
+  }
+
+  try {
+    await Promise.all(Array.from({ length: settings.concurrency }, worker))
+  } finally {
+    budget.dispose()
+  }
+  const summary: TickSummary = {
+    tick: owner,
+    claimed,
+    runs,
+    released,
+    duration_ms: Math.round(performance.now() - started),
+    budget_exhausted: budget.expired(),
+  }
+  log.info('sync tick finished', { claimed, runs: runs.length, released })
+  return summary
+}
+
+/** The summary of a run whose own records could not be written. */
+export function failedToRecord(claim: ClaimedSync): RunSummary {
+  return {
+    integration_id: claim.integrationId,
+    run_id: null,
+    trigger: 'cron',
+    status: 'error',
+    pages: 0,
+    records_upserted: 0,
+    records_deleted: 0,
+    api_calls: 0,
+    duration_ms: 0,
+    error_code: 'internal_error',
+  }
+}

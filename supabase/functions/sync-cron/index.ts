@@ -1,0 +1,8 @@
+// Entry point of the sync-cron function: wiring only.
+import { assertConfig } from '../_shared/config.ts'
+import { app } from './app.ts'
+
+// Fail at boot, naming every missing variable, rather than on the first tick.
+assertConfig('log', 'http', 'auth', 'db', 'rateLimit', 'salesforce', 'sync', 'syncCron', 'alerts')
+
+Deno.serve(app.fetch)

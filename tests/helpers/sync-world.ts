@@ -1,0 +1,268 @@
+// A world for the sync's scenario tests: one business whose integrations are connected to
+// sandbox orgs through one connected app (as the server's app is), settings fit for tests, and
+// runs of the engine on demand. Removed after each test.
+import { closeSql } from '../../supabase/functions/_shared/db/client.ts'
+import { asService } from '../../supabase/functions/_shared/db/as-user.ts'
+import { markConnected } from '../../supabase/functions/_shared/integrations/lifecycle.ts'
+import { readIntegrationAsService } from '../../supabase/functions/_shared/integrations/service-read.ts'
+import { createBudget } from '../../supabase/functions/_shared/sync/budget.ts'
+import { runClaimedSync, type RunSummary } from '../../supabase/functions/_shared/sync/engine.ts'
+import { claimSync, newLeaseOwner } from '../../supabase/functions/_shared/sync/leases.ts'
+import type { SyncSettings } from '../../supabase/functions/_shared/sync/settings.ts'
+import type { AppInfo } from '../../scripts/sandbox/salesforce/control.ts'
+import { setEnv } from './env.ts'
+import { createIntegration, storeConnection } from './integrations.ts'
+import { type CapturedLogs, captureLogs } from './logs.ts'
+import {
+  fixtureCallback,
+  type RunningSandbox,
+  salesforceEnv,
+  type SandboxTokenResponse,
+  startSandbox,
+} from './salesforce-sandbox.ts'
+import {
+  type AdminSql,
+  adminSql,
+  createBusiness,
+  createUser,
+  deleteFixtures,
+  requireTestDbUrl,
+} from './test-db.ts'
+
+/** Settings for tests: short timeouts and waits, the production shape otherwise. */
+export function testSyncSettings(overrides: Partial<SyncSettings> = {}): SyncSettings {
+  return {
+    budgetMs: 60_000,
+    concurrency: 2,
+    leaseSeconds: 60,
+    lookbackSeconds: 300,
+    pageSize: 2000,
+    requestTimeoutMs: 1_000,
+    retry: { attempts: 6, baseMs: 20, maxMs: 200 },
+    schedule: { failureThreshold: 3, maxBackoffMinutes: 360, limitBackoffMinutes: 60 },
+    ...overrides,
+  }
+}
+
+export interface SyncedOrg {
+  orgId: string
+  integrationId: string
+  username: string
+}
+
+export interface ConnectOptions {
+  contacts: number
+  seed?: number
+  /** Caps every page of the org (Salesforce may send fewer rows than asked). */
+  batchSizeCap?: number
+}
+
+export interface SyncWorld {
+  /** Admin connection (RLS does not apply). */
+  sql: AdminSql
+  sandbox: RunningSandbox
+  dbUrl: string
+  app: AppInfo
+  ownerId: string
+  businessId: string
+  logs: CapturedLogs
+  /** The environment that points functions (or a subprocess) at this world. */
+  env: Record<string, string>
+  /** Creates a seeded org and an integration connected to it. */
+  connect(options: ConnectOptions): Promise<SyncedOrg>
+  /** Logs in again and stores the grant as the callback does (markConnected). */
+  reconnect(org: SyncedOrg): Promise<void>
+}
+
+function base64url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_')
+    .replace(/=+$/, '')
+}
+
+/** The PKCE web-server flow as `username` through `app`, auto-approved; the token response. */
+async function loginAs(
+  loginUrl: string,
+  app: AppInfo,
+  username: string,
+): Promise<SandboxTokenResponse> {
+  const verifier = base64url(crypto.getRandomValues(new Uint8Array(48)))
+  const challenge = base64url(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))),
+  )
+  const authorize = new URL(`${loginUrl}/services/oauth2/authorize`)
+  authorize.search = new URLSearchParams({
+    response_type: 'code',
+    client_id: app.clientId,
+    redirect_uri: fixtureCallback,
+    scope: 'api refresh_token',
+    code_challenge: challenge,
+    login_hint: username,
+  }).toString()
+  const approved = await fetch(authorize, { redirect: 'manual' })
+  await approved.body?.cancel()
+  const code = new URL(approved.headers.get('location') ?? 'x:/').searchParams.get('code')
+  if (!code) throw new Error(`the sandbox did not approve ${username} (${approved.status})`)
+  const response = await fetch(`${loginUrl}/services/oauth2/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      redirect_uri: fixtureCallback,
+      code_verifier: verifier,
+    }),
+  })
+  if (!response.ok) throw new Error(`token exchange failed: ${response.status}`)
+  return await response.json()
+}
+
+/** Runs `run` in a fresh world and removes everything it made, whatever happens. */
+export async function withSyncWorld(run: (world: SyncWorld) => Promise<void>): Promise<void> {
+  const dbUrl = requireTestDbUrl()
+  const sql = adminSql(dbUrl)
+  const sandbox = await startSandbox()
+  const logs = captureLogs()
+  const tag = crypto.randomUUID().slice(0, 8)
+  // The server's connected app, registered in a small org of its own (as a packaged app is).
+  const home = sandbox.control.createOrg({
+    name: `Publisher ${tag}`,
+    contacts: 0,
+    app: { callbackUrls: [fixtureCallback], autoApprove: true, requirePkce: true },
+  })
+  const app = home.app!
+  const env = { SUPABASE_DB_URL: dbUrl, ...salesforceEnv(sandbox, app) }
+  const restoreEnv = setEnv(env)
+  const userIds: string[] = []
+  const businessIds: string[] = []
+  try {
+    const ownerId = await createUser(sql, `sync-owner-${tag}@example.test`)
+    userIds.push(ownerId)
+    const businessId = await createBusiness(sql, { name: `Sync ${tag}`, ownerId })
+    businessIds.push(businessId)
+    let orgs = 0
+    await run({
+      sql,
+      sandbox,
+      dbUrl,
+      app,
+      ownerId,
+      businessId,
+      logs,
+      env,
+      async connect(options) {
+        const org = sandbox.control.createOrg({
+          name: `Sync org ${tag} ${++orgs}`,
+          contacts: options.contacts,
+          seed: options.seed,
+          batchSizeCap: options.batchSizeCap,
+          app: false,
+        })
+        const integrationId = await createIntegration(sql, {
+          businessId,
+          createdBy: ownerId,
+          name: `Org ${orgs}`,
+        })
+        await storeConnection(
+          sql,
+          integrationId,
+          await loginAs(org.loginUrl, app, org.user.username),
+        )
+        return { orgId: org.orgId, integrationId, username: org.user.username }
+      },
+      async reconnect({ orgId, integrationId, username }) {
+        const tokens = await loginAs(sandbox.control.getOrg(orgId).loginUrl, app, username)
+        await storeConnection(sql, integrationId, tokens)
+        await asService(async (tx) => {
+          const integration = await readIntegrationAsService(tx, integrationId)
+          await markConnected(tx, integration!, {
+            tokens: { access_token: tokens.access_token, instance_url: tokens.instance_url },
+            externalOrgId: integration!.external_org_id,
+            externalUserId: null,
+            scopes: tokens.scope.split(' '),
+            rotated: false,
+          }, ownerId)
+        })
+      },
+    })
+  } finally {
+    await closeSql()
+    await deleteFixtures(sql, { businessIds, userIds })
+    await sql.end()
+    await sandbox.close()
+    restoreEnv()
+    logs.restore()
+  }
+}
+
+/** One run of one integration now, as "sync now" does it (due or not). */
+export async function syncOnce(
+  integrationId: string,
+  settings: SyncSettings,
+): Promise<RunSummary> {
+  const claim = await asService((tx) =>
+    claimSync(tx, integrationId, newLeaseOwner('test'), settings.leaseSeconds)
+  )
+  if (!claim) throw new Error(`integration ${integrationId} could not be claimed`)
+  const budget = createBudget(settings.budgetMs)
+  try {
+    return await runClaimedSync(claim, { trigger: 'manual', budget, settings })
+  } finally {
+    budget.dispose()
+  }
+}
+
+/** Runs until one run ends the read (succeeded); throws after `maxRuns` or on a failed run. */
+export async function syncUntilComplete(
+  integrationId: string,
+  settings: SyncSettings,
+  maxRuns = 50,
+): Promise<RunSummary[]> {
+  const runs: RunSummary[] = []
+  while (runs.length < maxRuns) {
+    const run = await syncOnce(integrationId, settings)
+    runs.push(run)
+    if (run.status === 'succeeded') return runs
+    if (run.status !== 'partial') {
+      throw new Error(`run ended ${run.status} (${run.error_code}): ${JSON.stringify(run)}`)
+    }
+  }
+  throw new Error(`no run completed in ${maxRuns} runs`)
+}
+
+export interface SyncStateRow {
+  cursor: { modstamp: string; id: string } | null
+  next_sync_at: Date
+  lease_owner: string | null
+  lease_expires_at: Date | null
+  consecutive_failures: number
+  initial_sync_completed_at: Date | null
+  last_success_at: Date | null
+  paused_reason: string | null
+  status: string
+  last_error_code: string | null
+}
+
+/** The integration's sync state and status, read as admin. */
+export async function syncState(sql: AdminSql, integrationId: string): Promise<SyncStateRow> {
+  const [row] = await sql<SyncStateRow[]>`
+    select s.cursor, s.next_sync_at, s.lease_owner, s.lease_expires_at, s.consecutive_failures,
+           s.initial_sync_completed_at, s.last_success_at, s.paused_reason, i.status,
+           i.last_error_code
+      from public.integration_sync_state s
+      join public.integrations i on i.id = s.integration_id
+     where s.integration_id = ${integrationId}`
+  return row
+}
+
+/** The integration's sync_runs rows, oldest first. */
+export async function syncRuns(
+  sql: AdminSql,
+  integrationId: string,
+): Promise<Array<Record<string, unknown>>> {
+  return await sql`
+    select id, trigger, status, pages, records_upserted, records_deleted, api_calls, error_code,
+           duration_ms, finished_at
+      from public.sync_runs where integration_id = ${integrationId} order by id`
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict'
+import {
+  contactCursorSchema,
+  contactSyncFields,
+  contactSyncSoql,
+  isCursorAfter,
+  readStart,
+  soqlDateTime,
+} from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-soql.ts'
+
+const cursor = { modstamp: '2026-03-02T10:00:05.000Z', id: '003RO0000035WQgYAM' }
+const select = `SELECT ${contactSyncFields.join(', ')} FROM Contact`
+
+Deno.test('contactSyncSoql: a first read takes everything, ordered by SystemModstamp then Id', () => {
+  assert.equal(contactSyncSoql(null), `${select} ORDER BY SystemModstamp, Id`)
+})
+
+Deno.test('contactSyncSoql: a resumed read continues after the cursor, ties broken by Id', () => {
+  assert.equal(
+    contactSyncSoql({ after: cursor }),
+    `${select} WHERE SystemModstamp > 2026-03-02T10:00:05Z OR (SystemModstamp = 2026-03-02T10:00:05Z AND Id > '003RO0000035WQgYAM') ORDER BY SystemModstamp, Id`,
+  )
+})
+
+Deno.test('contactSyncSoql: a lookback read starts at an instant, inclusive', () => {
+  assert.equal(
+    contactSyncSoql({ from: '2026-03-02T09:55:05.000Z' }),
+    `${select} WHERE SystemModstamp >= 2026-03-02T09:55:05Z ORDER BY SystemModstamp, Id`,
+  )
+})
+
+Deno.test('contactSyncSoql: nothing but a canonical id reaches the query', () => {
+  for (const id of ["003RO0000035WQg' OR Id != '", '003RO0000035WQg', '003ro0000035wqgyam']) {
+    assert.throws(() => contactSyncSoql({ after: { ...cursor, id } }), RangeError, id)
+  }
+})
+
+Deno.test('soqlDateTime: unquoted UTC with Z, whole seconds unless there are milliseconds', () => {
+  assert.equal(soqlDateTime('2026-03-02T10:00:00.000Z'), '2026-03-02T10:00:00Z')
+  assert.equal(soqlDateTime('2026-03-02T11:00:00+01:00'), '2026-03-02T10:00:00Z')
+  assert.equal(soqlDateTime('2026-03-02T10:00:00.250Z'), '2026-03-02T10:00:00.250Z')
+  assert.throws(() => soqlDateTime('yesterday'), RangeError)
+})
+
+Deno.test('readStart: from the beginning, exactly after the cursor, or a lookback before it', () => {
+  assert.equal(readStart(null, 300), null)
+  assert.deepEqual(readStart(cursor, 0), { after: cursor })
+  assert.deepEqual(readStart(cursor, 300), { from: '2026-03-02T09:55:05.000Z' })
+})
+
+Deno.test('isCursorAfter: by stamp, then by Id; anything is after the beginning', () => {
+  const later = { ...cursor, modstamp: '2026-03-02T10:00:06.000Z', id: '003000000000001AAA' }
+  const tieAfter = { ...cursor, id: '003RO0000035WQhYAM' }
+  assert.equal(isCursorAfter(cursor, null), true)
+  assert.equal(isCursorAfter(later, cursor), true)
+  assert.equal(isCursorAfter(cursor, later), false)
+  assert.equal(isCursorAfter(tieAfter, cursor), true)
+  assert.equal(isCursorAfter(cursor, tieAfter), false)
+  assert.equal(isCursorAfter(cursor, { ...cursor }), false, 'not strictly after itself')
+})
+
+Deno.test('contactCursorSchema: reads the stored cursor and refuses anything else', () => {
+  assert.deepEqual(contactCursorSchema.parse(cursor), cursor)
+  for (
+    const bad of [
+      { modstamp: 'soon', id: cursor.id },
+      { modstamp: cursor.modstamp, id: '003RO0000035WQg' },
+      { ...cursor, extra: 1 },
+      'x',
+    ]
+  ) {
+    assert.equal(contactCursorSchema.safeParse(bad).success, false, JSON.stringify(bad))
+  }
+})

@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict'
+import { ProviderError } from '../../../../../../../supabase/functions/_shared/http/errors.ts'
+import {
+  classifySalesforceError,
+  retryAfterMs,
+} from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync.ts'
+import {
+  SalesforceApiError,
+  SalesforceLimitError,
+} from '../../../../../../../supabase/functions/_shared/providers/salesforce/rest-errors.ts'
+
+const ok = { status: 200, retryAfterMs: undefined }
+
+Deno.test('classifySalesforceError: 5xx, edge and network failures are transient', () => {
+  for (
+    const error of [
+      new SalesforceApiError(500, 'UNKNOWN_EXCEPTION', 'x'),
+      new SalesforceApiError(503, 'SERVER_UNAVAILABLE', ''),
+      new SalesforceApiError(420, 'HTTP_420', ''),
+      new SalesforceApiError(400, 'UNABLE_TO_LOCK_ROW', 'x'),
+      new SalesforceApiError(200, 'INVALID_RESPONSE', 'The body is not JSON'),
+      new ProviderError('Salesforce could not be reached', { code: 'salesforce_unreachable' }),
+    ]
+  ) {
+    assert.deepEqual(classifySalesforceError(error, ok), { kind: 'transient' }, error.message)
+  }
+})
+
+Deno.test('classifySalesforceError: a 429 is retried after its Retry-After', () => {
+  const error = new SalesforceLimitError('Too many requests')
+  assert.deepEqual(
+    classifySalesforceError(error, { status: 429, retryAfterMs: 5_000 }),
+    { kind: 'transient', retryAfterMs: 5_000 },
+  )
+})
+
+Deno.test('classifySalesforceError: a spent allowance (403 REQUEST_LIMIT_EXCEEDED) stops the run', () => {
+  assert.deepEqual(
+    classifySalesforceError(new SalesforceLimitError('TotalRequests Limit exceeded.'), {
+      status: 403,
+      retryAfterMs: undefined,
+    }),
+    { kind: 'rate_limited', resumeAfterMs: undefined },
+  )
+  assert.deepEqual(
+    classifySalesforceError(
+      new SalesforceLimitError('ConcurrentRequests (Concurrent API Requests) Limit exceeded.'),
+      { status: 403, retryAfterMs: undefined },
+    ),
+    { kind: 'rate_limited', resumeAfterMs: 30_000 },
+  )
+})
+
+Deno.test('classifySalesforceError: an expired locator restarts the read; query errors are final', () => {
+  assert.deepEqual(
+    classifySalesforceError(new SalesforceApiError(400, 'INVALID_QUERY_LOCATOR', 'x'), ok),
+    { kind: 'read_expired' },
+  )
+  for (const code of ['INVALID_FIELD', 'MALFORMED_QUERY', 'INVALID_SESSION_ID']) {
+    assert.equal(classifySalesforceError(new SalesforceApiError(400, code, 'x'), ok), undefined)
+  }
+  assert.equal(classifySalesforceError(new Error('bug'), ok), undefined)
+})
+
+Deno.test('retryAfterMs: seconds or an HTTP date', () => {
+  const now = Date.parse('2026-03-02T10:00:00Z')
+  assert.equal(retryAfterMs('5', now), 5_000)
+  assert.equal(retryAfterMs('Mon, 02 Mar 2026 10:00:30 GMT', now), 30_000)
+  assert.equal(retryAfterMs('Mon, 02 Mar 2026 09:00:00 GMT', now), 0)
+  assert.equal(retryAfterMs(null, now), undefined)
+  assert.equal(retryAfterMs('soon', now), undefined)
+})

@@ -1,0 +1,32 @@
+import assert from 'node:assert/strict'
+import {
+  BudgetExhaustedError,
+  createBudget,
+} from '../../../../../../supabase/functions/_shared/sync/budget.ts'
+
+Deno.test('createBudget: counts down from its start and expires at the deadline', () => {
+  let now = 1_000
+  const budget = createBudget(500, () => now)
+  try {
+    assert.equal(budget.deadline, 1_500)
+    assert.equal(budget.remainingMs(), 500)
+    now = 1_400
+    assert.deepEqual([budget.remainingMs(), budget.expired()], [100, false])
+    now = 1_600
+    assert.deepEqual([budget.remainingMs(), budget.expired()], [0, true])
+  } finally {
+    budget.dispose()
+  }
+})
+
+Deno.test('createBudget: its signal aborts at the deadline with BudgetExhaustedError', async () => {
+  const budget = createBudget(20)
+  try {
+    assert.equal(budget.signal.aborted, false)
+    await new Promise((resolve) => budget.signal.addEventListener('abort', resolve))
+    assert.ok(budget.signal.reason instanceof BudgetExhaustedError)
+    assert.equal(budget.expired(), true)
+  } finally {
+    budget.dispose()
+  }
+})
