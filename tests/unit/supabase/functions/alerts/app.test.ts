@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict'
 import { app } from '../../../../../supabase/functions/alerts/app.ts'
-import { setEnv } from '../../../../helpers/env.ts'
-import { captureLogs } from '../../../../helpers/logs.ts'
+import { offlineCaller } from '../../../../helpers/offline-app.ts'
 
 // Refused before any SQL, so no database is needed; the routes themselves are covered by
 // tests/e2e/alerts.test.ts.
-async function call(path: string, init?: Parameters<typeof app.request>[1]): Promise<Response> {
-  const restore = setEnv({ SUPABASE_URL: 'http://127.0.0.1:9' })
-  const logs = captureLogs()
-  try {
-    return await app.request(path, init)
-  } finally {
-    logs.restore()
-    restore()
-  }
-}
+const call = offlineCaller(app)
 
 Deno.test('alerts: every route refuses an anonymous caller with a JSON 401', async () => {
   for (

@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict'
 import { app } from '../../../../../supabase/functions/authorize/app.ts'
-import { setEnv } from '../../../../helpers/env.ts'
-import { captureLogs } from '../../../../helpers/logs.ts'
+import { offlineCaller } from '../../../../helpers/offline-app.ts'
 
 // Refused before any SQL, so no database is needed; the flow is in tests/e2e/connect.test.ts.
-async function call(path: string, init?: Parameters<typeof app.request>[1]): Promise<Response> {
-  const restore = setEnv({ SUPABASE_URL: 'http://127.0.0.1:9' })
-  const logs = captureLogs()
-  try {
-    return await app.request(path, init)
-  } finally {
-    logs.restore()
-    restore()
-  }
-}
+const call = offlineCaller(app)
 
 Deno.test('authorize: without a user token the answer is 401', async () => {
   const response = await call(

@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict'
 import { app } from '../../../../../supabase/functions/contacts/app.ts'
-import { setEnv } from '../../../../helpers/env.ts'
-import { captureLogs } from '../../../../helpers/logs.ts'
+import { offlineCaller } from '../../../../helpers/offline-app.ts'
 
 // Refused before any SQL or Salesforce call, so no database is needed; the routes themselves are
 // covered by tests/e2e/contacts-*.test.ts.
-async function call(path: string, init?: Parameters<typeof app.request>[1]): Promise<Response> {
-  const restore = setEnv({ SUPABASE_URL: 'http://127.0.0.1:9' })
-  const logs = captureLogs()
-  try {
-    return await app.request(path, init)
-  } finally {
-    logs.restore()
-    restore()
-  }
-}
+const call = offlineCaller(app)
 
 const integrationId = '8b9c1f4e-2d3a-4b5c-9d8e-7f6a5b4c3d2e'
 
