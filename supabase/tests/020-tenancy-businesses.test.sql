@@ -2,7 +2,7 @@
 -- and an owner, each against select / insert / update / delete. Every cell is asserted, the
 -- allowed ones as much as the refused ones (a check of "zero rows" alone passes on an empty table).
 begin;
-select plan(25);
+select plan(27);
 
 select tests.create_two_businesses();
 
@@ -42,6 +42,7 @@ select tests.clear_authentication();
 -- admin
 select tests.authenticate_as('admin@a.test');
 select is(tests.attempt($$ select 1 from public.businesses where id = 'a0000000-0000-4000-8000-00000000000a' $$), 'allowed', 'an admin reads the business');
+select is(tests.attempt(format($$ insert into public.businesses (name, created_by) values ('Admin side', %L) $$, tests.user_id('admin@a.test'))), 'allowed', 'an admin can start a business of their own');
 select is(tests.attempt($$ update public.businesses set name = 'Renamed' where id = 'a0000000-0000-4000-8000-00000000000a' $$), 'allowed', 'an admin can update the business');
 select is(tests.attempt($$ delete from public.businesses where id = 'a0000000-0000-4000-8000-00000000000a' $$), 'refused', 'an admin cannot delete the business');
 select is(tests.attempt($$ update public.businesses set name = 'x' where id = 'b0000000-0000-4000-8000-00000000000b' $$), 'refused', 'an admin cannot update another business');
@@ -50,6 +51,7 @@ select tests.clear_authentication();
 -- owner
 select tests.authenticate_as('owner@a.test');
 select is(tests.attempt($$ select 1 from public.businesses where id = 'a0000000-0000-4000-8000-00000000000a' $$), 'allowed', 'an owner reads the business');
+select is(tests.attempt(format($$ insert into public.businesses (name, created_by) values ('Second venture', %L) $$, tests.user_id('owner@a.test'))), 'allowed', 'an owner can start another business');
 select is(tests.attempt($$ update public.businesses set name = 'Renamed' where id = 'a0000000-0000-4000-8000-00000000000a' $$), 'allowed', 'an owner can update the business');
 select is(tests.attempt($$ delete from public.businesses where id = 'a0000000-0000-4000-8000-00000000000a' $$), 'allowed', 'an owner can delete the business');
 select is(tests.attempt($$ delete from public.businesses where id = 'b0000000-0000-4000-8000-00000000000b' $$), 'refused', 'an owner cannot delete another business');
