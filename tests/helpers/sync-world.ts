@@ -5,7 +5,7 @@ import { closeSql } from '../../supabase/functions/_shared/db/client.ts'
 import { asService } from '../../supabase/functions/_shared/db/as-user.ts'
 import { markConnected } from '../../supabase/functions/_shared/integrations/lifecycle.ts'
 import { readIntegrationAsService } from '../../supabase/functions/_shared/integrations/service-read.ts'
-import { createBudget } from '../../supabase/functions/_shared/sync/budget.ts'
+import { createBudget, unlimitedCpu } from '../../supabase/functions/_shared/sync/budget.ts'
 import { runClaimedSync, type RunSummary } from '../../supabase/functions/_shared/sync/engine.ts'
 import { claimSync, newLeaseOwner } from '../../supabase/functions/_shared/sync/leases.ts'
 import type { SyncSettings } from '../../supabase/functions/_shared/sync/settings.ts'
@@ -17,9 +17,9 @@ import {
   fixtureCallback,
   type RunningSandbox,
   salesforceEnv,
-  type SandboxTokenResponse,
   startSandbox,
 } from './salesforce-sandbox.ts'
+import { loginAs } from './sandbox-login.ts'
 import {
   type AdminSql,
   adminSql,
@@ -33,6 +33,7 @@ import {
 export function testSyncSettings(overrides: Partial<SyncSettings> = {}): SyncSettings {
   return {
     budgetMs: 60_000,
+    cpu: unlimitedCpu,
     concurrency: 2,
     leaseSeconds: 60,
     lookbackSeconds: 300,
@@ -72,50 +73,6 @@ export interface SyncWorld {
   connect(options: ConnectOptions): Promise<SyncedOrg>
   /** Logs in again and stores the grant as the callback does (markConnected). */
   reconnect(org: SyncedOrg): Promise<void>
-}
-
-function base64url(bytes: Uint8Array): string {
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_')
-    .replace(/=+$/, '')
-}
-
-/** The PKCE web-server flow as `username` through `app`, auto-approved; the token response. */
-async function loginAs(
-  loginUrl: string,
-  app: AppInfo,
-  username: string,
-): Promise<SandboxTokenResponse> {
-  const verifier = base64url(crypto.getRandomValues(new Uint8Array(48)))
-  const challenge = base64url(
-    new Uint8Array(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier))),
-  )
-  const authorize = new URL(`${loginUrl}/services/oauth2/authorize`)
-  authorize.search = new URLSearchParams({
-    response_type: 'code',
-    client_id: app.clientId,
-    redirect_uri: fixtureCallback,
-    scope: 'api refresh_token',
-    code_challenge: challenge,
-    login_hint: username,
-  }).toString()
-  const approved = await fetch(authorize, { redirect: 'manual' })
-  await approved.body?.cancel()
-  const code = new URL(approved.headers.get('location') ?? 'x:/').searchParams.get('code')
-  if (!code) throw new Error(`the sandbox did not approve ${username} (${approved.status})`)
-  const response = await fetch(`${loginUrl}/services/oauth2/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code,
-      client_id: app.clientId,
-      client_secret: app.clientSecret,
-      redirect_uri: fixtureCallback,
-      code_verifier: verifier,
-    }),
-  })
-  if (!response.ok) throw new Error(`token exchange failed: ${response.status}`)
-  return await response.json()
 }
 
 /** Runs `run` in a fresh world and removes everything it made, whatever happens. */
@@ -205,7 +162,7 @@ export async function syncOnce(
     claimSync(tx, integrationId, newLeaseOwner('test'), settings.leaseSeconds)
   )
   if (!claim) throw new Error(`integration ${integrationId} could not be claimed`)
-  const budget = createBudget(settings.budgetMs)
+  const budget = createBudget(settings.budgetMs, settings.cpu)
   try {
     return await runClaimedSync(claim, { trigger: 'manual', budget, settings })
   } finally {

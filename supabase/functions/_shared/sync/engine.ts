@@ -107,13 +107,16 @@ async function readPages(
       counters.recordsDeleted += counts.deleted
       if (advance) stored = advance
     }
+    budget.spendCpu(page.rows.length * budget.cpu.perRecordMs)
     counters.pages++
     if (page.cursor && source.isAfter(page.cursor, position)) position = page.cursor
     slowestPageMs = Math.max(slowestPageMs, performance.now() - pageStarted)
     const next = page.next
     if (!next) return { kind: 'complete' }
-    // Stop before a page that would likely not finish in time: its API call would be wasted.
+    // Stop before a page that would likely not finish in time (its API call would be wasted),
+    // or whose records could take the CPU estimate past the budget.
     if (budget.remainingMs() <= slowestPageMs) return { kind: 'budget' }
+    if (budget.cpuLeftMs() < settings.pageSize * budget.cpu.perRecordMs) return { kind: 'budget' }
     pageStarted = performance.now()
     page = await fetchPage(async () => {
       try {
@@ -166,6 +169,7 @@ export async function runClaimedSync(
 ): Promise<RunSummary> {
   const log = (context.log ?? rootLog).child({ integration_id: claim.integrationId })
   const started = performance.now()
+  context.budget.spendCpu(context.budget.cpu.perRunMs)
   const runId = await openRun(claim, context.trigger)
   const counters: RunCounters = { pages: 0, recordsUpserted: 0, recordsDeleted: 0, apiCalls: 0 }
   let source: SyncSource | undefined

@@ -66,7 +66,7 @@ export async function runManualSync(
     claimSync(tx, integrationId, newLeaseOwner('manual'), settings.leaseSeconds)
   )
   if (!claim) throw await explainUnclaimable(integrationId)
-  const budget = createBudget(settings.budgetMs)
+  const budget = createBudget(settings.budgetMs, settings.cpu)
   try {
     return await runClaimedSync(claim, { trigger: 'manual', budget, settings, log })
   } finally {

@@ -1,10 +1,12 @@
 // The sync's settings in the units the engine uses, read from the validated `sync` config.
 import { getConfig } from '../config.ts'
+import type { CpuCosts } from './budget.ts'
 import type { SchedulePolicy } from './failure-policy.ts'
 import type { RetryPolicy } from './retry.ts'
 
 export interface SyncSettings {
   budgetMs: number
+  cpu: CpuCosts
   concurrency: number
   leaseSeconds: number
   lookbackSeconds: number
@@ -22,6 +24,11 @@ export function syncSettings(): SyncSettings {
   const config = getConfig('sync')
   return {
     budgetMs: config.SYNC_BUDGET_SECONDS * 1000,
+    cpu: {
+      budgetMs: config.SYNC_CPU_BUDGET_MS,
+      perRecordMs: config.SYNC_CPU_MS_PER_1K_RECORDS / 1000,
+      perRunMs: config.SYNC_CPU_MS_PER_RUN,
+    },
     concurrency: config.SYNC_CONCURRENCY,
     leaseSeconds: config.SYNC_LEASE_SECONDS,
     lookbackSeconds: config.SYNC_LOOKBACK_SECONDS,

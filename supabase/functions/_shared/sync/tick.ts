@@ -15,7 +15,10 @@ export interface TickSummary {
   /** Claimed but given back unworked because the budget ran out. */
   released: number
   duration_ms: number
+  /** Time or CPU ran short: due integrations may be left for the next tick. */
   budget_exhausted: boolean
+  /** The CPU the tick's work is estimated to have cost. */
+  cpu_estimate_ms: number
 }
 
 /**
@@ -31,7 +34,7 @@ export async function runSyncTick(
   const started = performance.now()
   const owner = newLeaseOwner('cron')
   const log = logger.child({ tick: owner })
-  const budget = createBudget(settings.budgetMs)
+  const budget = createBudget(settings.budgetMs, settings.cpu)
   const queue: ClaimedSync[] = []
   const runs: RunSummary[] = []
   let claimed = 0
@@ -39,9 +42,10 @@ export async function runSyncTick(
   let drained = false
   let claiming: Promise<void> | undefined
 
-  // The last tenth of the budget only finishes runs in flight: a run started then would mostly
-  // spend an API call on a page it cannot commit in time.
-  const claimable = () => budget.remainingMs() > settings.budgetMs / 10
+  // The last tenth of the time only finishes runs in flight: a run started then would mostly
+  // spend an API call on a page it cannot commit in time. No run starts without the CPU for it.
+  const claimable = () =>
+    budget.remainingMs() > settings.budgetMs / 10 && budget.cpuLeftMs() >= settings.cpu.perRunMs
 
   /** The next integration to work, claiming more when the queue is empty (one claim at a time). */
   async function nextClaim(): Promise<ClaimedSync | undefined> {
@@ -62,7 +66,7 @@ export async function runSyncTick(
 
   async function worker(): Promise<void> {
     for (let claim = await nextClaim(); claim; claim = await nextClaim()) {
-      if (budget.expired()) {
+      if (!claimable()) {
         await asService((tx) => releaseUnworked(tx, claim!))
         released++
         continue
@@ -87,7 +91,8 @@ export async function runSyncTick(
     runs,
     released,
     duration_ms: Math.round(performance.now() - started),
-    budget_exhausted: budget.expired(),
+    budget_exhausted: !claimable(),
+    cpu_estimate_ms: Math.round(settings.cpu.budgetMs - budget.cpuLeftMs()),
   }
   log.info('sync tick finished', { claimed, runs: runs.length, released })
   return summary

@@ -82,3 +82,23 @@ Deno.test('sync: 5,000 records sharing one SystemModstamp cross page boundaries 
     await assertMatchesSandbox(world.sql, world.sandbox, orgId, integrationId)
   })
 })
+
+Deno.test('sync: a run stops before its CPU estimate would pass the budget; the next resumes', async () => {
+  await withSyncWorld(async (world) => {
+    const { orgId, integrationId } = await world.connect({ contacts: 5_000, seed: 23 })
+    // A page of 1,000 is estimated at 10 ms: after two pages (20 of 25 ms) a third would not fit.
+    const settings = testSyncSettings({
+      pageSize: 1_000,
+      cpu: { budgetMs: 25, perRecordMs: 0.01, perRunMs: 0 },
+    })
+    const runs = await syncUntilComplete(integrationId, settings)
+    assert.deepEqual(runs.map((run) => [run.status, run.pages]), [
+      ['partial', 2],
+      ['partial', 2],
+      ['succeeded', 1],
+    ])
+    const written = runs.reduce((sum, run) => sum + run.records_upserted + run.records_deleted, 0)
+    assert.equal(written, 5_000)
+    await assertMatchesSandbox(world.sql, world.sandbox, orgId, integrationId)
+  })
+})
