@@ -1,8 +1,10 @@
 // Entry point of the sync-cron function: wiring only.
 import { assertConfig } from '../_shared/config.ts'
+import { syncSettings } from '../_shared/sync/settings.ts'
 import { app } from './app.ts'
 
-// Fail at boot, naming every missing variable, rather than on the first tick.
+// Fail at boot, naming every missing or inconsistent variable, rather than on the first tick.
 assertConfig('log', 'http', 'auth', 'db', 'rateLimit', 'salesforce', 'sync', 'syncCron', 'alerts')
+syncSettings()
 
 Deno.serve(app.fetch)

@@ -1,5 +1,5 @@
 // The sync's settings in the units the engine uses, read from the validated `sync` config.
-import { getConfig } from '../config.ts'
+import { ConfigError, getConfig } from '../config.ts'
 import type { CpuCosts } from './budget.ts'
 import type { SchedulePolicy } from './failure-policy.ts'
 import type { RetryPolicy } from './retry.ts'
@@ -19,9 +19,19 @@ export interface SyncSettings {
 /** The longest single wait between retries: past it, the next tick is the better retry. */
 const maxRetryWaitMs = 30_000
 
-/** Settings from the environment (SYNC_* variables; defaults in config.ts). */
+/**
+ * Settings from the environment (SYNC_* variables; defaults in config.ts).
+ *
+ * @throws {ConfigError} when a lease would not outlast a run: every run ends by its budget, and
+ * a lease that expired first would let a second run start on the same integration.
+ */
 export function syncSettings(): SyncSettings {
   const config = getConfig('sync')
+  if (config.SYNC_LEASE_SECONDS <= config.SYNC_BUDGET_SECONDS) {
+    throw new ConfigError(
+      'Invalid environment (sync): SYNC_LEASE_SECONDS must be greater than SYNC_BUDGET_SECONDS',
+    )
+  }
   return {
     budgetMs: config.SYNC_BUDGET_SECONDS * 1000,
     cpu: {
