@@ -66,8 +66,9 @@ async function readPages(
   const lookback = stored && claim.initialSyncCompletedAt && !claim.readInProgress
     ? settings.lookbackSeconds
     : 0
-  // The furthest record read in this run: where a forgotten read restarts.
-  let position = stored
+  // Where a read the source forgot restarts: after the last record read, or where it began.
+  let restartFrom = stored
+  let restartLookback = lookback
   const fetchPage = (attempt: () => Promise<SourcePage>) =>
     withRetry(attempt, {
       ...settings.retry,
@@ -109,7 +110,10 @@ async function readPages(
     }
     budget.spendCpu(page.rows.length * budget.cpu.perRecordMs)
     counters.pages++
-    if (page.cursor && source.isAfter(page.cursor, position)) position = page.cursor
+    if (page.cursor) {
+      restartFrom = page.cursor
+      restartLookback = 0
+    }
     slowestPageMs = Math.max(slowestPageMs, performance.now() - pageStarted)
     const next = page.next
     if (!next) return { kind: 'complete' }
@@ -127,7 +131,7 @@ async function readPages(
         log.info('sync read expired; restarting from the last record', {
           integration_id: claim.integrationId,
         })
-        return await source.start(position, 0, budget.signal)
+        return await source.start(restartFrom, restartLookback, budget.signal)
       }
     })
   }

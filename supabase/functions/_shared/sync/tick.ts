@@ -99,7 +99,7 @@ export async function runSyncTick(
 }
 
 /** The summary of a run whose own records could not be written. */
-export function failedToRecord(claim: ClaimedSync): RunSummary {
+function failedToRecord(claim: ClaimedSync): RunSummary {
   return {
     integration_id: claim.integrationId,
     run_id: null,

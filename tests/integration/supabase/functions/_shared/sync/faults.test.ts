@@ -109,3 +109,27 @@ Deno.test('sync: REQUEST_LIMIT_EXCEEDED stops the run at once and reschedules it
     await assertMatchesSandbox(world.sql, world.sandbox, orgId, integrationId)
   })
 })
+
+Deno.test('sync: a query locator that expires mid-read is replaced by a new read from the last record', async () => {
+  await withSyncWorld(async (world) => {
+    const { orgId, integrationId } = await world.connect({ contacts: 3_000, seed: 34 })
+    const control = world.sandbox.control
+    control.addLatency({ ms: 100, path: '/query', orgId })
+    const since = control.lastRequestSeq()
+    const running = syncOnce(integrationId, testSyncSettings({ pageSize: 500 }))
+    while (control.requests({ orgId, endpoint: 'queryMore', sinceSeq: since }).length < 2) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    assert.ok(control.expireQueryLocators(orgId) >= 1)
+    const run = await running
+    assert.equal(run.status, 'succeeded')
+    assert.equal(run.records_upserted + run.records_deleted, 3_000, 'nothing read twice or lost')
+    const calls = control.requests({ orgId, sinceSeq: since })
+    assert.equal(calls.filter((call) => call.status === 400).length, 1, 'INVALID_QUERY_LOCATOR')
+    const reads = calls.filter((call) => call.endpoint === 'queryAll')
+      .map((call) => new URL(call.path, 'http://x').searchParams.get('q')!)
+    assert.equal(reads.length, 2)
+    assert.match(reads[1], /SystemModstamp = \S+ AND Id > '003/)
+    await assertMatchesSandbox(world.sql, world.sandbox, orgId, integrationId)
+  })
+})
