@@ -43,13 +43,14 @@ function storedCursor(source: SyncSource, claim: ClaimedSync, log: Logger): Sync
   if (cursor !== undefined) return cursor
   // Not a cursor of this source (hand-edited, or a format we no longer write): a full read is
   // always correct, because the upsert never lets an older version win.
-  log.warn('sync cursor unreadable; reading from the beginning', {
-    integration_id: claim.integrationId,
-  })
+  log.warn('sync cursor unreadable; reading from the beginning')
   return null
 }
 
-/** The page loop. Returns how the read ended; errors that end the run are thrown. */
+/**
+ * The page loop. Returns how the read ended; errors that end the run are thrown. `log` carries
+ * the integration id.
+ */
 async function readPages(
   claim: ClaimedSync,
   runId: string,
@@ -81,7 +82,6 @@ async function readPages(
       },
       onRetry(error, attempt, waitMs) {
         log.warn('sync page retry', {
-          integration_id: claim.integrationId,
           attempt,
           wait_ms: waitMs,
           error_code: toAppError(error)?.code ?? (error as Error)?.name,
@@ -128,9 +128,7 @@ async function readPages(
       } catch (error) {
         if (source.classify(error)?.kind !== 'read_expired') throw error
         // The source forgot the read: a new one from the last record read loses nothing.
-        log.info('sync read expired; restarting from the last record', {
-          integration_id: claim.integrationId,
-        })
+        log.info('sync read expired; restarting from the last record')
         return await source.start(restartFrom, restartLookback, budget.signal)
       }
     })
