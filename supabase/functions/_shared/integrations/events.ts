@@ -8,6 +8,9 @@ export type IntegrationEventType =
   | 'reauth_required'
   | 'disconnected'
   | 'purged'
+  // Recorded by the sync; these two and reauth_required also become signed alert webhooks.
+  | 'sync_failing'
+  | 'sync_recovered'
 
 export interface IntegrationEvent {
   integrationId: string

@@ -3,7 +3,7 @@
 // integration failing or recovered.
 import { asService } from '../db/as-user.ts'
 import type { Tx } from '../db/client.ts'
-import { recordSyncEvent } from './events.ts'
+import { recordEvent } from '../integrations/events.ts'
 import type { RunDecision, RunStatus } from './failure-policy.ts'
 import type { ClaimedSync } from './leases.ts'
 
@@ -45,7 +45,7 @@ async function applyIntegrationChange(
        where id = ${claim.integrationId} and status = 'active'
       returning id`
     if (!changed) return
-    await recordSyncEvent(tx, {
+    await recordEvent(tx, {
       integrationId: claim.integrationId,
       businessId: claim.businessId,
       type: 'sync_failing',
@@ -57,7 +57,7 @@ async function applyIntegrationChange(
        where id = ${claim.integrationId} and status = 'error' and last_error_code = 'sync_failing'
       returning id`
     if (!changed) return
-    await recordSyncEvent(tx, {
+    await recordEvent(tx, {
       integrationId: claim.integrationId,
       businessId: claim.businessId,
       type: 'sync_recovered',

@@ -111,7 +111,9 @@ export class SalesforceApi {
         throw new SalesforceApiError(401, 'INVALID_SESSION_ID', 'A fresh session was refused')
       }
     }
-    if (attempt.status >= 400) throw toSalesforceError(attempt.status, attempt.text)
+    if (attempt.status >= 400) {
+      throw toSalesforceError(attempt.status, attempt.text, attempt.headers)
+    }
     let data: unknown
     if (attempt.text !== '') {
       try {

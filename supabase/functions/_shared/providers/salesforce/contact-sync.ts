@@ -13,31 +13,8 @@ import {
 } from './contact-sync-soql.ts'
 import { SalesforceApiError, SalesforceLimitError } from './rest-errors.ts'
 
-/** A `Retry-After` value (seconds or an HTTP date) in milliseconds from now. */
-export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
-  if (!header) return undefined
-  const seconds = Number(header)
-  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
-  const at = Date.parse(header)
-  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
-}
-
-/** The status and Retry-After of the last response the source received. */
-interface LastResponse {
-  status: number | undefined
-  retryAfterMs: number | undefined
-}
-
-/**
- * What a Salesforce failure means for the run. `last` is the response behind the error: the
- * typed errors of api.ts do not carry its HTTP status or Retry-After, and a 429 must be retried
- * after Retry-After while a 403 REQUEST_LIMIT_EXCEEDED (same errorCode) must stop the run.
- */
-export function classifySalesforceError(
-  error: unknown,
-  last: LastResponse,
-): SourceErrorVerdict | undefined {
-  if (last.status === 429) return { kind: 'transient', retryAfterMs: last.retryAfterMs }
+/** What a Salesforce failure means for the run. */
+export function classifySalesforceError(error: unknown): SourceErrorVerdict | undefined {
   if (error instanceof SalesforceLimitError) {
     // A concurrency slot frees in seconds; the daily allowance only as its window rolls, which
     // the engine's configured limit backoff covers.
@@ -49,7 +26,12 @@ export function classifySalesforceError(
   if (error instanceof SalesforceApiError) {
     if (error.errorCode === 'INVALID_QUERY_LOCATOR') return { kind: 'read_expired' }
     // A body cut short or garbled on the way is a network fault, whatever the status said.
-    if (error.retryable || error.errorCode === 'INVALID_RESPONSE') return { kind: 'transient' }
+    if (error.retryable || error.errorCode === 'INVALID_RESPONSE') {
+      // A 429 says when to come back; other transient failures back off on their own.
+      return error.retryAfterMs === undefined
+        ? { kind: 'transient' }
+        : { kind: 'transient', retryAfterMs: error.retryAfterMs }
+    }
     return undefined
   }
   if (error instanceof ProviderError && error.code === 'salesforce_unreachable') {
@@ -60,18 +42,7 @@ export function classifySalesforceError(
 
 /** One integration's Contacts, read for one sync run. */
 export const salesforceContactSource: SourceFactory = (integrationId, options) => {
-  const last: LastResponse = { status: undefined, retryAfterMs: undefined }
-  const api = salesforceApi(integrationId, {
-    timeoutMs: options.requestTimeoutMs,
-    fetch: async (input, init) => {
-      last.status = undefined
-      last.retryAfterMs = undefined
-      const response = await fetch(input, init)
-      last.status = response.status
-      last.retryAfterMs = retryAfterMs(response.headers.get('retry-after'))
-      return response
-    },
-  })
+  const api = salesforceApi(integrationId, { timeoutMs: options.requestTimeoutMs })
   // The engine hands back only cursors this source made (pages) or parsed (parseCursor).
   const isAfter = (a: SyncCursor, b: SyncCursor | null) =>
     isCursorAfter(a as ContactCursor, b as ContactCursor | null)
@@ -105,6 +76,6 @@ export const salesforceContactSource: SourceFactory = (integrationId, options) =
       const parsed = contactCursorSchema.safeParse(stored)
       return parsed.success ? { ...parsed.data } : undefined
     },
-    classify: (error) => classifySalesforceError(error, last),
+    classify: classifySalesforceError,
   }
 }

@@ -18,7 +18,8 @@ const retryableStatuses = new Set([408, 420, 429, 500, 502, 503, 504])
 /**
  * A Salesforce REST call failed. `salesforceStatus` and `errorCode` (e.g. MALFORMED_QUERY,
  * INVALID_FIELD, NOT_FOUND, ENTITY_IS_DELETED) let callers branch; `retryable` says whether the
- * same request may succeed later (5xx, 420, lock contention). Rendered as 502 to HTTP callers.
+ * same request may succeed later (5xx, 420, 429, lock contention), `retryAfterMs` when the
+ * response said (Retry-After). Rendered as 502 to HTTP callers.
  */
 export class SalesforceApiError extends ProviderError {
   readonly salesforceStatus: number
@@ -26,12 +27,14 @@ export class SalesforceApiError extends ProviderError {
   readonly salesforceMessage: string
   readonly fields: string[]
   readonly retryable: boolean
+  readonly retryAfterMs: number | undefined
 
   constructor(
     salesforceStatus: number,
     errorCode: string,
     salesforceMessage: string,
     fields: string[] = [],
+    retryAfterMs?: number,
   ) {
     super(`Salesforce refused the request: ${errorCode}`, {
       code: 'salesforce_error',
@@ -43,7 +46,17 @@ export class SalesforceApiError extends ProviderError {
     this.fields = fields
     this.retryable = retryableStatuses.has(salesforceStatus) ||
       errorCode === 'UNABLE_TO_LOCK_ROW' || errorCode === 'SERVER_UNAVAILABLE'
+    this.retryAfterMs = retryAfterMs
   }
+}
+
+/** A `Retry-After` value (seconds or an HTTP date) in milliseconds from now. */
+export function retryAfterMs(header: string | null, now = Date.now()): number | undefined {
+  if (!header) return undefined
+  const seconds = Number(header)
+  if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000
+  const at = Date.parse(header)
+  return Number.isNaN(at) ? undefined : Math.max(0, at - now)
 }
 
 /**
@@ -63,11 +76,17 @@ export class SalesforceLimitError extends RateLimitedError {
   }
 }
 
-/** Reads a failed response (JSON array, object, HTML or nothing) into a typed error. */
+/**
+ * Reads a failed response (JSON array, object, HTML or nothing) into a typed error. The daily
+ * or concurrent limit is a 403 REQUEST_LIMIT_EXCEEDED (facts §4); a 429, whatever its body,
+ * is throttling that passes: retryable after its Retry-After.
+ */
 export function toSalesforceError(
   status: number,
   text: string,
+  headers?: Headers,
 ): SalesforceApiError | SalesforceLimitError {
+  const waitMs = retryAfterMs(headers?.get('retry-after') ?? null)
   let body: unknown
   try {
     body = JSON.parse(text)
@@ -77,14 +96,18 @@ export function toSalesforceError(
       status,
       status >= 500 ? 'SERVER_UNAVAILABLE' : `HTTP_${status}`,
       '',
+      [],
+      waitMs,
     )
   }
   const parsed = errorArraySchema.safeParse(Array.isArray(body) ? body : [body])
   const first = parsed.success ? parsed.data[0] : {}
   const errorCode = first.errorCode ?? `HTTP_${status}`
   const message = redactString((first.message ?? '').slice(0, 500))
-  if (errorCode === 'REQUEST_LIMIT_EXCEEDED') return new SalesforceLimitError(message)
-  return new SalesforceApiError(status, errorCode, message, first.fields ?? [])
+  if (errorCode === 'REQUEST_LIMIT_EXCEEDED' && status !== 429) {
+    return new SalesforceLimitError(message)
+  }
+  return new SalesforceApiError(status, errorCode, message, first.fields ?? [], waitMs)
 }
 
 /** A 401 that a fresh session can cure; other 401s (wrong API for the session) would loop. */

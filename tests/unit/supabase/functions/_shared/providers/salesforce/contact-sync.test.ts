@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict'
 import { ProviderError } from '../../../../../../../supabase/functions/_shared/http/errors.ts'
+import { classifySalesforceError } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync.ts'
 import {
-  classifySalesforceError,
   retryAfterMs,
-} from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync.ts'
-import {
   SalesforceApiError,
   SalesforceLimitError,
+  toSalesforceError,
 } from '../../../../../../../supabase/functions/_shared/providers/salesforce/rest-errors.ts'
 
-const ok = { status: 200, retryAfterMs: undefined }
+const limitBody = (message: string) =>
+  JSON.stringify([{ errorCode: 'REQUEST_LIMIT_EXCEEDED', message }])
 
 Deno.test('classifySalesforceError: 5xx, edge and network failures are transient', () => {
   for (
@@ -22,30 +22,33 @@ Deno.test('classifySalesforceError: 5xx, edge and network failures are transient
       new ProviderError('Salesforce could not be reached', { code: 'salesforce_unreachable' }),
     ]
   ) {
-    assert.deepEqual(classifySalesforceError(error, ok), { kind: 'transient' }, error.message)
+    assert.deepEqual(classifySalesforceError(error), { kind: 'transient' }, error.message)
   }
 })
 
 Deno.test('classifySalesforceError: a 429 is retried after its Retry-After', () => {
-  const error = new SalesforceLimitError('Too many requests')
-  assert.deepEqual(
-    classifySalesforceError(error, { status: 429, retryAfterMs: 5_000 }),
-    { kind: 'transient', retryAfterMs: 5_000 },
+  // Throttling passes, whatever code the body carries; only the 403 means the allowance is spent.
+  const error = toSalesforceError(
+    429,
+    limitBody('Too many requests'),
+    new Headers({ 'retry-after': '5' }),
   )
+  assert.deepEqual(classifySalesforceError(error), { kind: 'transient', retryAfterMs: 5_000 })
 })
 
 Deno.test('classifySalesforceError: a spent allowance (403 REQUEST_LIMIT_EXCEEDED) stops the run', () => {
-  assert.deepEqual(
-    classifySalesforceError(new SalesforceLimitError('TotalRequests Limit exceeded.'), {
-      status: 403,
-      retryAfterMs: undefined,
-    }),
-    { kind: 'rate_limited', resumeAfterMs: undefined },
-  )
+  const daily = toSalesforceError(403, limitBody('TotalRequests Limit exceeded.'))
+  assert.ok(daily instanceof SalesforceLimitError)
+  assert.deepEqual(classifySalesforceError(daily), {
+    kind: 'rate_limited',
+    resumeAfterMs: undefined,
+  })
   assert.deepEqual(
     classifySalesforceError(
-      new SalesforceLimitError('ConcurrentRequests (Concurrent API Requests) Limit exceeded.'),
-      { status: 403, retryAfterMs: undefined },
+      toSalesforceError(
+        403,
+        limitBody('ConcurrentRequests (Concurrent API Requests) Limit exceeded.'),
+      ),
     ),
     { kind: 'rate_limited', resumeAfterMs: 30_000 },
   )
@@ -53,13 +56,13 @@ Deno.test('classifySalesforceError: a spent allowance (403 REQUEST_LIMIT_EXCEEDE
 
 Deno.test('classifySalesforceError: an expired locator restarts the read; query errors are final', () => {
   assert.deepEqual(
-    classifySalesforceError(new SalesforceApiError(400, 'INVALID_QUERY_LOCATOR', 'x'), ok),
+    classifySalesforceError(new SalesforceApiError(400, 'INVALID_QUERY_LOCATOR', 'x')),
     { kind: 'read_expired' },
   )
   for (const code of ['INVALID_FIELD', 'MALFORMED_QUERY', 'INVALID_SESSION_ID']) {
-    assert.equal(classifySalesforceError(new SalesforceApiError(400, code, 'x'), ok), undefined)
+    assert.equal(classifySalesforceError(new SalesforceApiError(400, code, 'x')), undefined)
   }
-  assert.equal(classifySalesforceError(new Error('bug'), ok), undefined)
+  assert.equal(classifySalesforceError(new Error('bug')), undefined)
 })
 
 Deno.test('retryAfterMs: seconds or an HTTP date', () => {
