@@ -4,11 +4,8 @@ import { asUser } from '../db/as-user.ts'
 import { ProviderError } from '../http/errors.ts'
 import { salesforceApi } from '../providers/salesforce/api.ts'
 import { type RemoteContact, toRemoteContact } from '../providers/salesforce/contact-records.ts'
-import {
-  containsSearch,
-  remotePageSoql,
-  searchNeedsRecheck,
-} from '../providers/salesforce/contact-soql.ts'
+import { remotePageSoql } from '../providers/salesforce/contact-soql.ts'
+import { containsSearch, searchNeedsRecheck } from '../providers/salesforce/soql.ts'
 import { requireCallerIntegration } from './caller-scope.ts'
 import { encodeCursor } from './cursor.ts'
 import type { RemoteCursor, RemoteQuery } from './schemas.ts'

@@ -1,6 +1,6 @@
 // The contacts routes' inputs as zod schemas: what the handlers may assume once validation passed.
 import { z } from 'zod'
-import { toContactId18 } from '../providers/salesforce/contact-id.ts'
+import { toContactId18 } from '../providers/salesforce/ids.ts'
 import { cursorParam } from './cursor.ts'
 
 /** Most ids one import takes (issue 5). */

@@ -1,6 +1,7 @@
 // Splits Contact ids into as few `WHERE Id IN (...)` queries as Salesforce accepts, measured by
 // the limit that binds a REST query: the length of the URL-encoded request URI.
-import { contactsByIdParts, soqlString } from './contact-soql.ts'
+import { contactsByIdParts } from './contact-soql.ts'
+import { soqlString } from './soql.ts'
 
 /**
  * Salesforce caps one REST request at 16,384 bytes of URI plus headers: a URI over it gets

@@ -2,7 +2,7 @@
 // with (a picker row) and store (a campaign lead).
 import { z } from 'zod'
 import { ProviderError } from '../../http/errors.ts'
-import { toId18 } from './contact-id.ts'
+import { toId18 } from './ids.ts'
 
 /** An unset field is `null` in REST; a field left out of the SELECT is absent. Both → null. */
 const text = z.string().nullish().transform((value) => value ?? null)

@@ -1,72 +1,7 @@
-// SOQL for Contacts: string literals escaped per SOQL's rules, and the queries the contacts
-// function sends. Every value reaches SOQL through `soqlString`/`soqlContains`, never raw.
-import { toId18 } from './contact-id.ts'
-
-/**
- * The escapes SOQL string literals accept (facts §2.5; SOQL "Quoted String Escape Sequences").
- * One pass maps each character once, so the backslash an escape adds is never escaped again.
- */
-const stringEscapes: Record<string, string> = {
-  '\\': '\\\\',
-  "'": "\\'",
-  '\n': '\\n',
-  '\r': '\\r',
-  '\t': '\\t',
-  '\b': '\\b',
-  '\f': '\\f',
-}
-
-/**
- * In a LIKE pattern `%` and `_` are wildcards and `\%`/`\_` match them literally. SOQL defines
- * no LIKE escape for a backslash itself ("do not use the backslash except to escape a special
- * character"), so rather than rely on undefined behaviour a backslash becomes the one-character
- * wildcard `_`: the rows are a superset, which `containsSearch` narrows to honest matches.
- */
-const likeEscapes: Record<string, string> = {
-  ...stringEscapes,
-  '\\': '_',
-  '%': '\\%',
-  _: '\\_',
-}
-
-/**
- * Maps every character of `value` that needs it through `escapes`. A control character SOQL has
- * no escape for (e.g. NUL, vertical tab) cannot be written at all: routes refuse them, and this
- * refuses them again rather than send something SOQL would read differently.
- */
-function escapeWith(value: string, escapes: Record<string, string>, special: RegExp): string {
-  return value.replace(special, (char) => {
-    const escaped = escapes[char]
-    if (escaped === undefined) {
-      throw new RangeError('A SOQL string literal cannot hold this control character')
-    }
-    return escaped
-  })
-}
-
-/** `value` as a quoted SOQL string literal: `O'Brien` → `'O\'Brien'`. */
-export function soqlString(value: string): string {
-  return `'${escapeWith(value, stringEscapes, /[\\']|\p{Cc}/gu)}'`
-}
-
-/**
- * A LIKE pattern that matches `term` anywhere: its own `%` and `_` are escaped, so a search for
- * `100%` finds "100%" and not every value that starts with "100". When `term` holds a backslash
- * the pattern matches more than the term (see `likeEscapes`); filter with `containsSearch`.
- */
-export function soqlContains(term: string): string {
-  return `'%${escapeWith(term, likeEscapes, /[\\'%_]|\p{Cc}/gu)}%'`
-}
-
-/** Whether rows matched by `soqlContains(term)` must be narrowed with `containsSearch`. */
-export function searchNeedsRecheck(term: string): boolean {
-  return term.includes('\\')
-}
-
-/** `value` contains `term`, ignoring case as SOQL's LIKE does. */
-export function containsSearch(value: string | null, term: string): boolean {
-  return value !== null && value.toLowerCase().includes(term.toLowerCase())
-}
+// The SOQL the contacts function sends: a page of the live browse and contacts by Id. Every
+// value reaches SOQL through the literals of soql.ts, never raw.
+import { toId18 } from './ids.ts'
+import { soqlContains, soqlString } from './soql.ts'
 
 /** Fields a contact picker shows, Account.Name included (a parent lookup, null when unset). */
 export const pickerFields = [

@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { ProviderError } from '../../http/errors.ts'
 import type { ContactRow } from '../../sync/contact-columns.ts'
-import { toId18 } from './contact-id.ts'
+import { toId18 } from './ids.ts'
 import type { ContactCursor } from './contact-sync-soql.ts'
 
 /**

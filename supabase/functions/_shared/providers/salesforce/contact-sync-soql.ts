@@ -1,7 +1,8 @@
 // The Contact sync's query: which fields, where a read starts (the (SystemModstamp, Id) cursor,
 // or a lookback before it), and the order that makes the cursor exact. Pure.
 import { z } from 'zod'
-import { toId18 } from './contact-id.ts'
+import { toId18 } from './ids.ts'
+import { soqlDateTime, soqlId } from './soql.ts'
 
 /**
  * Fields the sync reads. Component fields only: the compound MailingAddress would repeat them
@@ -67,23 +68,6 @@ export function readStart(cursor: ContactCursor | null, lookbackSeconds: number)
   if (!cursor) return null
   if (lookbackSeconds <= 0) return { after: cursor }
   return { from: new Date(Date.parse(cursor.modstamp) - lookbackSeconds * 1000).toISOString() }
-}
-
-/**
- * A SOQL dateTime literal: unquoted, UTC with `Z` (a `+` offset would need URL-encoding care);
- * whole seconds, as Salesforce stores them, with milliseconds only if there are any.
- */
-export function soqlDateTime(iso: string): string {
-  const date = new Date(iso)
-  if (Number.isNaN(date.getTime())) throw new RangeError(`not a datetime: ${iso}`)
-  const text = date.toISOString()
-  return text.endsWith('.000Z') ? `${text.slice(0, -5)}Z` : text
-}
-
-/** An Id literal; only canonical ids are accepted, so nothing else can reach the query. */
-function soqlId(id: string): string {
-  if (toId18(id) !== id) throw new RangeError('not an 18-character Salesforce id')
-  return `'${id}'`
 }
 
 /**

@@ -7,7 +7,7 @@ import {
   queryUriBytes,
   salesforceUriAndHeadersMaxBytes,
 } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-batches.ts'
-import { toId18 } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-id.ts'
+import { toId18 } from '../../../../../../../supabase/functions/_shared/providers/salesforce/ids.ts'
 import { contactsByIdSoql } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-soql.ts'
 
 const base62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'

@@ -4,12 +4,14 @@ import { tokenize } from '../../../../../../../scripts/sandbox/salesforce/soql/l
 import {
   contactsByIdParts,
   contactsByIdSoql,
-  containsSearch,
   remotePageSoql,
+} from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-soql.ts'
+import {
+  containsSearch,
   searchNeedsRecheck,
   soqlContains,
   soqlString,
-} from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-soql.ts'
+} from '../../../../../../../supabase/functions/_shared/providers/salesforce/soql.ts'
 
 // The sandbox's SOQL lexer reads string literals by Salesforce's escape rules; a literal we
 // write must come back out of it as exactly one string token holding the original value.

@@ -5,8 +5,8 @@ import {
   contactSyncSoql,
   isCursorAfter,
   readStart,
-  soqlDateTime,
 } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-soql.ts'
+import { soqlDateTime } from '../../../../../../../supabase/functions/_shared/providers/salesforce/soql.ts'
 
 const cursor = { modstamp: '2026-03-02T10:00:05.000Z', id: '003RO0000035WQgYAM' }
 const select = `SELECT ${contactSyncFields.join(', ')} FROM Contact`

@@ -1,4 +1,4 @@
-// Salesforce Contact ids: 15→18 normalisation with the case checksum, so one record has one key.
+// Salesforce ids: 15→18 normalisation with the case checksum, so one record has one key.
 
 /** Bit value 0..31 of a checksum character, in Salesforce's order (facts §10.3). */
 const checksumAlphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ012345'

@@ -3,7 +3,7 @@ import {
   idChecksum,
   toContactId18,
   toId18,
-} from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-id.ts'
+} from '../../../../../../../supabase/functions/_shared/providers/salesforce/ids.ts'
 
 // Test vectors from the facts sheet (§10.3), verified there against Salesforce's algorithm.
 const vectors: Array<[string, string]> = [
