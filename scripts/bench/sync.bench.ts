@@ -291,7 +291,12 @@ try {
   await eachLimited(Array.from({ length: idleIntegrations }, (_, i) => i), 8, async (i) => {
     idleIds.push(await connectOrg(`Bench idle ${i}`, 3, 100 + i))
   })
-  const lifted = await startWorker({ SYNC_BUDGET_SECONDS: '390', SYNC_CPU_BUDGET_MS: '3600000' })
+  // The lease must outlive the budget (the sync's config refuses otherwise).
+  const lifted = await startWorker({
+    SYNC_BUDGET_SECONDS: '390',
+    SYNC_LEASE_SECONDS: '600',
+    SYNC_CPU_BUDGET_MS: '3600000',
+  })
   try {
     await syncInitial(lifted, idleIds)
     const makeDue = () =>
