@@ -11,7 +11,7 @@ owner_jwt=$(deno run -A "$ROOT/scripts/local/mint-jwt.ts" --sub 00000000-0000-40
 cat <<MSG
 
 Demo users (supabase/seed.sql): owner@demo.test owns "Demo Co"; owner@other.test owns "Other Co".
-A JWT for owner@demo.test, valid 24 h (more: deno run -A scripts/local/mint-jwt.ts --sub <uuid>):
+A JWT for owner@demo.test, valid 24 h (more: npx deno run -A scripts/local/mint-jwt.ts --sub <uuid>):
 
   export TOKEN=$owner_jwt
   curl -s -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$GATEWAY_PORT/functions/v1/integrations/businesses
