@@ -154,5 +154,7 @@ throwaway_cluster_down() {
   cluster_stop "$1" >/dev/null 2>&1
   rm -rf "$1"
   [ -L "$STATE_DIR/$(basename "$1")" ] && rm -f "$STATE_DIR/$(basename "$1")"
+  # The per-checkout folder under /tmp (see cluster_home) goes once nothing is left in it.
+  case "$(dirname "$1")" in /tmp/crm-sync-*) rmdir "$(dirname "$1")" 2>/dev/null ;; esac
   return 0
 }
