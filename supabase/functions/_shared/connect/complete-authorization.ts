@@ -116,10 +116,16 @@ export async function completeAuthorization(
   params: CallbackParams,
   logger: Logger,
 ): Promise<string> {
-  if (!isWellFormedState(params.state)) throw stateInvalid()
-  const bound = await asService((tx) => consumeOAuthState(tx, params.state!))
+  const state = params.state
+  if (!isWellFormedState(state)) throw stateInvalid()
+  // One transaction for both reads; the checks stay outside it, so a refused state is still
+  // consumed (committed) and cannot be tried again.
+  const { bound, integration } = await asService(async (tx) => {
+    const bound = await consumeOAuthState(tx, state)
+    const integration = bound && await readIntegrationAsService(tx, bound.integrationId)
+    return { bound, integration }
+  })
   if (!bound) throw stateInvalid()
-  const integration = await asService((tx) => readIntegrationAsService(tx, bound.integrationId))
   if (!integration || integration.provider !== params.provider.id) throw stateInvalid()
   const context = { integration_id: integration.id }
   try {
