@@ -13,20 +13,31 @@ import {
   syncOnce,
   syncRuns,
   syncState,
+  type SyncWorld,
   testSyncSettings,
   withSyncWorld,
 } from '../../../../../helpers/sync-world.ts'
+
+/**
+ * Starts a run of 500-record pages, slowed so it is caught mid-read, and returns once two
+ * queryMore calls have gone out: a fault injected then lands in the middle of the pagination.
+ */
+async function syncPastSecondPage(world: SyncWorld, orgId: string, integrationId: string) {
+  const control = world.sandbox.control
+  control.addLatency({ ms: 100, path: '/query', orgId })
+  const since = control.lastRequestSeq()
+  const running = syncOnce(integrationId, testSyncSettings({ pageSize: 500 }))
+  while (control.requests({ orgId, endpoint: 'queryMore', sinceSeq: since }).length < 2) {
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  return { since, running }
+}
 
 Deno.test('sync: a session that expires mid-pagination is refreshed once and the run goes on', async () => {
   await withSyncWorld(async (world) => {
     const { orgId, integrationId } = await world.connect({ contacts: 3_000, seed: 31 })
     const control = world.sandbox.control
-    control.addLatency({ ms: 100, path: '/query', orgId })
-    const since = control.lastRequestSeq()
-    const running = syncOnce(integrationId, testSyncSettings({ pageSize: 500 }))
-    while (control.requests({ orgId, endpoint: 'queryMore', sinceSeq: since }).length < 2) {
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    const { since, running } = await syncPastSecondPage(world, orgId, integrationId)
     assert.ok(control.expireAccessTokens(orgId) >= 1)
     const run = await running
     assert.equal(run.status, 'succeeded')
@@ -114,12 +125,7 @@ Deno.test('sync: a query locator that expires mid-read is replaced by a new read
   await withSyncWorld(async (world) => {
     const { orgId, integrationId } = await world.connect({ contacts: 3_000, seed: 34 })
     const control = world.sandbox.control
-    control.addLatency({ ms: 100, path: '/query', orgId })
-    const since = control.lastRequestSeq()
-    const running = syncOnce(integrationId, testSyncSettings({ pageSize: 500 }))
-    while (control.requests({ orgId, endpoint: 'queryMore', sinceSeq: since }).length < 2) {
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    const { since, running } = await syncPastSecondPage(world, orgId, integrationId)
     assert.ok(control.expireQueryLocators(orgId) >= 1)
     const run = await running
     assert.equal(run.status, 'succeeded')
