@@ -1,5 +1,5 @@
 // Imports Salesforce Contacts as leads of a campaign: fetched in as few queries as the URI limit
-// allows, inserted with one statement per batch, idempotently.
+// allows, inserted with one statement, idempotently.
 import type { UserClaims } from '../auth/verify-jwt.ts'
 import { asUser } from '../db/as-user.ts'
 import { ProviderError } from '../http/errors.ts'
@@ -54,9 +54,9 @@ async function fetchLeadSources(api: SalesforceApi, ids: string[]): Promise<Lead
 /**
  * Imports `body.source_ids` into the campaign. The caller must be a member of the integration's
  * business and the campaign must belong to that business (both read through RLS, 404
- * otherwise). Salesforce is read before any write and outside any transaction; the inserts then
- * run in one transaction as the caller, one statement per batch, so a failed fetch writes
- * nothing and a repeated import adds nothing.
+ * otherwise). Salesforce is read before any write and outside any transaction; the leads are
+ * then inserted as the caller in one statement (the URI limit that splits the reads does not
+ * bind a database write), so a failed fetch writes nothing and a repeated import adds nothing.
  *
  * @throws {NotFoundError} for an integration or campaign that is not the caller's.
  * @throws the API client's typed errors (409 reauth/not connected, 429 org limit, 502).
@@ -70,31 +70,24 @@ export async function importLeads(claims: UserClaims, body: ImportBody): Promise
   const wanted = canonicalSourceIds(body.source_ids)
   const api = salesforceApi(integration.id)
   const path = queryPath(integration.instance_url, integration.api_version)
-  const batches: LeadSource[][] = []
+  const leads: LeadSource[] = []
   const seen = new Set<string>()
   // One batch after another: a few calls, and the org's concurrency allowance is left to others.
   for (const ids of planIdBatches([...wanted.keys()], path)) {
-    const leads: LeadSource[] = []
     for (const lead of await fetchLeadSources(api, ids)) {
       // Salesforce returns only what was asked; this keeps a stray or repeated row out anyway.
       if (!wanted.has(lead.source_id) || seen.has(lead.source_id)) continue
       seen.add(lead.source_id)
       leads.push(lead)
     }
-    batches.push(leads)
   }
-  const imported = await asUser(claims, async (tx) => {
-    let inserted = 0
-    for (const leads of batches) {
-      inserted += await insertLeads(tx, {
-        businessId: integration.business_id,
-        campaignId: body.campaign_id,
-        integrationId: integration.id,
-        leads,
-      })
-    }
-    return inserted
-  })
+  const imported = await asUser(claims, (tx) =>
+    insertLeads(tx, {
+      businessId: integration.business_id,
+      campaignId: body.campaign_id,
+      integrationId: integration.id,
+      leads,
+    }))
   const notFound = [...wanted].filter(([id18]) => !seen.has(id18)).map(([, given]) => given)
   return { imported, already_present: seen.size - imported, not_found: notFound }
 }
