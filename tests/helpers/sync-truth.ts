@@ -110,7 +110,10 @@ export async function compareWithSandbox(
   }
 }
 
-/** Asserts zero missing, extra, duplicated and stale rows, naming a few of each otherwise. */
+/**
+ * Asserts zero missing, extra, duplicated and stale rows, naming a few of each otherwise, for an
+ * org that has records: an empty org would match an empty table (or a wrong integration id).
+ */
 export async function assertMatchesSandbox(
   sql: AdminSql,
   sandbox: RunningSandbox,
@@ -119,6 +122,7 @@ export async function assertMatchesSandbox(
   label = 'contacts',
 ): Promise<TruthReport> {
   const report = await compareWithSandbox(sql, sandbox, orgId, integrationId)
+  assert.ok(report.records > 0, `${label}: the org has no Contact to compare with`)
   const sample = (ids: string[]) => `${ids.length} (${ids.slice(0, 3).join(', ')})`
   assert.deepEqual(
     {
