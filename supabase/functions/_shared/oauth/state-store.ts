@@ -14,13 +14,7 @@ export interface NewOAuthState {
 }
 
 /** What a consumed state was bound to; `expired` states are consumed but must not be used. */
-export interface ConsumedOAuthState {
-  userId: string
-  businessId: string
-  integrationId: string
-  codeVerifier: string
-  redirectUri: string
-  redirectTo: string
+export interface ConsumedOAuthState extends Omit<NewOAuthState, 'state'> {
   expired: boolean
 }
 
