@@ -59,5 +59,3 @@ export function toIntegrationJson(row: IntegrationRow) {
   const { uses_own_client, ...rest } = row
   return { ...rest, has_own_client: uses_own_client }
 }
-
-export type IntegrationJson = ReturnType<typeof toIntegrationJson>
