@@ -226,6 +226,9 @@ export async function assertNotInPublicTables(world: World, secret: string) {
   const tables = await world.sql<{ table_name: string }[]>`
     select table_name from information_schema.tables
      where table_schema = 'public' and table_type = 'BASE TABLE'`
+  // Guards against a check that passes on nothing: the tables exist and the secret is real.
+  assert.ok(tables.some((table) => table.table_name === 'integrations'), 'public tables found')
+  assert.ok(secret.length >= 16 && secret !== 'undefined', 'a token worth looking for')
   for (const { table_name } of tables) {
     const [hit] = await world.sql`
       select count(*)::int as n from ${world.sql('public.' + table_name)} t
