@@ -97,6 +97,8 @@ Deno.test('integrations: a user sees their businesses with their role, ordered b
 Deno.test("integrations: a user never sees another tenant's businesses", async () => {
   await withWorld(async ({ gateway, ann, bob, acme, beta, bravo }) => {
     const annSees = (await listAs(gateway, ann)).businesses.map((business) => business.id)
+    // Both sides: an empty list would pass the "not Bravo" check alone.
+    assert.deepEqual(annSees, [acme, beta])
     assert.ok(!annSees.includes(bravo), 'Ann must not see Bravo')
     const bobSees = (await listAs(gateway, bob)).businesses.map((business) => business.id)
     assert.deepEqual(bobSees, [beta, bravo])
