@@ -2,42 +2,30 @@
 // with (a picker row) and store (a campaign lead).
 import { z } from 'zod'
 import { ProviderError } from '../../http/errors.ts'
-import { toId18 } from './ids.ts'
-
-/** An unset field is `null` in REST; a field left out of the SELECT is absent. Both → null. */
-const text = z.string().nullish().transform((value) => value ?? null)
-
-/** A parent lookup is a nested object with its own `attributes`, or null when empty. */
-const account = z.looseObject({ Name: text }).nullish().transform((value) => value ?? null)
-
-const id = z.string().transform((value, ctx) => {
-  const id18 = toId18(value)
-  if (!id18) ctx.addIssue({ code: 'custom', message: 'not a Salesforce id' })
-  return id18 ?? value
-})
+import { accountField, idField, textField } from './contact-fields.ts'
 
 const pickerRecordSchema = z.looseObject({
-  Id: id,
-  FirstName: text,
-  LastName: text,
-  Name: text,
-  Email: text,
-  Phone: text,
-  MobilePhone: text,
-  Title: text,
-  Department: text,
-  AccountId: text,
-  Account: account,
+  Id: idField,
+  FirstName: textField,
+  LastName: textField,
+  Name: textField,
+  Email: textField,
+  Phone: textField,
+  MobilePhone: textField,
+  Title: textField,
+  Department: textField,
+  AccountId: textField,
+  Account: accountField,
 })
 
 const leadRecordSchema = z.looseObject({
-  Id: id,
-  FirstName: text,
-  LastName: text,
-  Email: text,
-  Phone: text,
-  Title: text,
-  Account: account,
+  Id: idField,
+  FirstName: textField,
+  LastName: textField,
+  Email: textField,
+  Phone: textField,
+  Title: textField,
+  Account: accountField,
 })
 
 /** A Contact as the picker shows it. */

@@ -3,7 +3,7 @@
 import { z } from 'zod'
 import { ProviderError } from '../../http/errors.ts'
 import type { ContactRow } from '../../sync/contact-columns.ts'
-import { toId18 } from './ids.ts'
+import { accountField, idField, textField } from './contact-fields.ts'
 import type { ContactCursor } from './contact-sync-soql.ts'
 
 /**
@@ -15,44 +15,37 @@ export function parseSalesforceDateTime(value: string): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString()
 }
 
-/** Unset fields are `null`; a field the org hides from us would be absent. Both → null. */
-const text = z.string().nullish().transform((value) => value ?? null)
+/** Unset flags are `null`; a field the org hides from us would be absent. Both → null. */
 const flag = z.boolean().nullish().transform((value) => value ?? null)
 const dateTime = z.string().transform((value, ctx) => {
   const iso = parseSalesforceDateTime(value)
   if (!iso) ctx.addIssue({ code: 'custom', message: 'not a Salesforce datetime' })
   return iso ?? value
 })
-const id = z.string().transform((value, ctx) => {
-  const id18 = toId18(value)
-  if (!id18) ctx.addIssue({ code: 'custom', message: 'not a Salesforce id' })
-  return id18 ?? value
-})
 
 export const syncedContactSchema = z.looseObject({
-  Id: id,
+  Id: idField,
   SystemModstamp: dateTime,
   IsDeleted: z.boolean(),
-  FirstName: text,
-  LastName: text,
-  Email: text,
-  Phone: text,
-  MobilePhone: text,
-  Title: text,
-  Department: text,
-  AccountId: text,
-  // A parent lookup is a nested object (with its own `attributes`), or null when empty.
-  Account: z.looseObject({ Name: text }).nullish().transform((value) => value ?? null),
-  OwnerId: text,
-  MailingStreet: text,
-  MailingCity: text,
-  MailingState: text,
-  MailingPostalCode: text,
-  MailingCountry: text,
-  LeadSource: text,
+  FirstName: textField,
+  LastName: textField,
+  Email: textField,
+  Phone: textField,
+  MobilePhone: textField,
+  Title: textField,
+  Department: textField,
+  AccountId: textField,
+  Account: accountField,
+  OwnerId: textField,
+  MailingStreet: textField,
+  MailingCity: textField,
+  MailingState: textField,
+  MailingPostalCode: textField,
+  MailingCountry: textField,
+  LeadSource: textField,
   HasOptedOutOfEmail: flag,
   DoNotCall: flag,
-  MasterRecordId: text,
+  MasterRecordId: textField,
   CreatedDate: dateTime.nullish(),
   LastModifiedDate: dateTime.nullish(),
 })
