@@ -50,7 +50,7 @@ export function queryUriBytes(path: string, soql: string): number {
  */
 export function planIdBatches(ids: readonly string[], path: string): string[][] {
   const { head, separator, tail } = contactsByIdParts
-  const fixedUri = path.length + '?q='.length + encodedLength(head) + encodedLength(tail)
+  const fixedUri = queryUriBytes(path, head + tail)
   const separatorUri = encodedLength(separator)
   const batches: string[][] = []
   let batch: string[] = []
