@@ -27,7 +27,7 @@ export interface VerifyOptions {
 }
 
 /** The claims of a signed-in Supabase user, as Supabase Auth issues them. */
-export const userClaimsSchema = z.looseObject({
+const userClaimsSchema = z.looseObject({
   // z.guid (any 8-4-4-4-12 hex) rather than z.uuid (RFC versions only): Postgres, and so
   // auth.uid(), accepts any such value, and fixed test ids like 0000...0001 are common.
   sub: z.guid(),

@@ -17,7 +17,7 @@ export interface ClientCredentials {
  * A token response: the standard fields validated, the provider's own (Salesforce's
  * instance_url, id, issued_at, signature) kept for the provider module to read.
  */
-export const tokenResponseSchema = z.looseObject({
+const tokenResponseSchema = z.looseObject({
   access_token: z.string().min(1),
   refresh_token: z.string().min(1).optional(),
   token_type: z.string().optional(),

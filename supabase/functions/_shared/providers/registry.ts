@@ -6,7 +6,7 @@ import type { IntegrationLocation, OAuthProvider, ProviderId } from './types.ts'
 const providers: Readonly<Record<ProviderId, OAuthProvider>> = { salesforce }
 
 /** True when `id` names a provider we support. */
-export function isProviderId(id: string): id is ProviderId {
+function isProviderId(id: string): id is ProviderId {
   return Object.hasOwn(providers, id)
 }
 
