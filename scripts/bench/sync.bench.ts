@@ -11,6 +11,9 @@ import { startSalesforceSandbox } from '../sandbox/salesforce/server.ts'
 import { asService } from '../../supabase/functions/_shared/db/as-user.ts'
 import { closeSql, getSql } from '../../supabase/functions/_shared/db/client.ts'
 import type { ContactRow } from '../../supabase/functions/_shared/sync/contact-columns.ts'
+import type { RunSummary } from '../../supabase/functions/_shared/sync/engine.ts'
+import { syncSettings } from '../../supabase/functions/_shared/sync/settings.ts'
+import type { TickSummary } from '../../supabase/functions/_shared/sync/tick.ts'
 import { upsertContacts } from '../../supabase/functions/_shared/sync/upsert.ts'
 import { createIntegration, storeConnection } from '../../tests/helpers/integrations.ts'
 import { fixtureCallback, salesforceEnv } from '../../tests/helpers/salesforce-sandbox.ts'
@@ -55,6 +58,8 @@ const env = {
   LOG_LEVEL: 'error',
 }
 for (const [key, value] of Object.entries(env)) Deno.env.set(key, value)
+// What the default worker runs with: the same environment, read the same way.
+const settings = syncSettings()
 
 const ownerId = await createUser(sql, `bench-${crypto.randomUUID()}@example.test`)
 const businessId = await createBusiness(sql, { name: 'Bench', ownerId })
@@ -99,21 +104,6 @@ async function startWorker(extraEnv: Record<string, string> = {}): Promise<Worke
   }
 }
 
-interface TickRun {
-  integration_id: string
-  status: string
-  pages: number
-  records_upserted: number
-  records_deleted: number
-  api_calls: number
-}
-
-interface TickSummary {
-  claimed: number
-  runs: TickRun[]
-  cpu_estimate_ms: number
-}
-
 /** One tick, as pg_cron sends it. */
 async function tick(worker: Worker): Promise<TickSummary> {
   const response = await fetch(`${worker.url}/sync-cron`, {
@@ -131,7 +121,7 @@ async function workerStats(worker: Worker) {
 
 /** Ticks until the integrations' initial syncs are complete; the runs of every tick. */
 async function syncInitial(worker: Worker, integrationIds: string[]) {
-  const runs: TickRun[] = []
+  const runs: RunSummary[] = []
   let ticks = 0
   for (;;) {
     ticks++
@@ -143,8 +133,10 @@ async function syncInitial(worker: Worker, integrationIds: string[]) {
   }
 }
 
-const sum = (runs: TickRun[], key: keyof TickRun) =>
-  runs.reduce((total, run) => total + (run[key] as number), 0)
+const sum = (
+  runs: RunSummary[],
+  key: 'pages' | 'records_upserted' | 'records_deleted' | 'api_calls',
+) => runs.reduce((total, run) => total + run[key], 0)
 
 const worker = await startWorker()
 try {
@@ -173,7 +165,7 @@ try {
   emit({
     bench: 'salesforce_api_calls_per_10k_records',
     api_calls_per_10k: round(apiCalls / (records / 10_000), 2),
-    page_size: 2_000,
+    page_size: settings.pageSize,
   })
   emit({
     bench: 'sync_process',
@@ -330,7 +322,7 @@ try {
         cpu_ms: Math.round(tickCpu),
         cpu_ms_per_integration: round(tickCpu / idleTick.runs.length, 2),
         cpu_estimate_ms: idleTick.cpu_estimate_ms,
-        concurrency: 4,
+        concurrency: settings.concurrency,
       })
     }
   } finally {
