@@ -1,23 +1,10 @@
 import assert from 'node:assert/strict'
 import { app } from '../../../../../supabase/functions/sync-cron/app.ts'
-import { setEnv } from '../../../../helpers/env.ts'
-import { captureLogs } from '../../../../helpers/logs.ts'
+import { offlineCaller } from '../../../../helpers/offline-app.ts'
 
 // These calls are refused before any SQL, so no database is needed; ticks and "sync now" run
 // against a database in tests/e2e/sync-cron.test.ts.
-async function call(path: string, init?: Parameters<typeof app.request>[1]): Promise<Response> {
-  const restore = setEnv({
-    SUPABASE_URL: 'http://127.0.0.1:9',
-    SYNC_CRON_SECRET: 'unit-test-sync-cron-secret',
-  })
-  const logs = captureLogs()
-  try {
-    return await app.request(path, init)
-  } finally {
-    logs.restore()
-    restore()
-  }
-}
+const call = offlineCaller(app, { SYNC_CRON_SECRET: 'unit-test-sync-cron-secret' })
 
 Deno.test('sync-cron: a tick without the secret, or with another, is 401', async () => {
   for (const authorization of [undefined, 'Bearer nope', 'Basic dW5pdA==', 'Bearer ']) {
