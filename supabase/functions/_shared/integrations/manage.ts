@@ -67,10 +67,12 @@ export async function createIntegration(
   const provider = getProvider(input.provider)
   checkDomain(input.environment, input.my_domain_url ?? null)
   const created = await asUser(claims, async (tx) => {
-    if (!(await isBusinessMember(tx, input.business_id))) {
-      throw new NotFoundError('Business not found')
-    }
+    // Admin first: the usual caller is one, and pays one round trip; only a refusal asks
+    // whether it is a member's 403 or a stranger's 404.
     if (!(await isBusinessAdmin(tx, input.business_id))) {
+      if (!(await isBusinessMember(tx, input.business_id))) {
+        throw new NotFoundError('Business not found')
+      }
       throw new ForbiddenError('Only owners and admins can add integrations')
     }
     const [row] = await tx<IntegrationRow[]>`
