@@ -1,13 +1,13 @@
 // One page of an integration's Salesforce Contacts, read live for a picker, with a keyset cursor.
 import type { UserClaims } from '../auth/verify-jwt.ts'
 import { asUser } from '../db/as-user.ts'
-import { ProviderError } from '../http/errors.ts'
 import { salesforceApi } from '../providers/salesforce/api.ts'
 import { type RemoteContact, toRemoteContact } from '../providers/salesforce/contact-records.ts'
 import { remotePageSoql } from '../providers/salesforce/contact-soql.ts'
 import { containsSearch, searchNeedsRecheck } from '../providers/salesforce/soql.ts'
 import { requireCallerIntegration } from './caller-scope.ts'
 import { encodeCursor } from './cursor.ts'
+import { nextQueryPage } from './next-page.ts'
 import type { RemoteCursor, RemoteQuery } from './schemas.ts'
 
 export interface RemotePage {
@@ -53,12 +53,7 @@ export async function browseRemoteContacts(
   const records = [...page.records]
   // Salesforce may send fewer rows than asked (facts §2.1): follow the locator until enough.
   while (!page.done && records.length <= query.limit) {
-    if (!page.nextRecordsUrl) {
-      throw new ProviderError('Salesforce said more rows follow but gave no locator', {
-        code: 'salesforce_invalid_response',
-      })
-    }
-    page = await api.queryMore<unknown>(page.nextRecordsUrl)
+    page = await nextQueryPage(api, page)
     records.push(...page.records)
   }
   const scanned = records.slice(0, query.limit).map(toRemoteContact)

@@ -2,7 +2,6 @@
 // allows, inserted with one statement, idempotently.
 import type { UserClaims } from '../auth/verify-jwt.ts'
 import { asUser } from '../db/as-user.ts'
-import { ProviderError } from '../http/errors.ts'
 import { type SalesforceApi, salesforceApi } from '../providers/salesforce/api.ts'
 import { planIdBatches, queryPath } from '../providers/salesforce/contact-batches.ts'
 import { toContactId18 } from '../providers/salesforce/ids.ts'
@@ -10,6 +9,7 @@ import { type LeadSource, toLeadSource } from '../providers/salesforce/contact-r
 import { contactsByIdSoql } from '../providers/salesforce/contact-soql.ts'
 import { requireCallerCampaign, requireCallerIntegration } from './caller-scope.ts'
 import { insertLeads } from './insert-leads.ts'
+import { nextQueryPage } from './next-page.ts'
 import type { ImportBody } from './schemas.ts'
 
 export interface ImportResult {
@@ -40,12 +40,7 @@ async function fetchLeadSources(api: SalesforceApi, ids: string[]): Promise<Lead
   let page = await api.query<unknown>(contactsByIdSoql(ids))
   const leads = page.records.map(toLeadSource)
   while (!page.done) {
-    if (!page.nextRecordsUrl) {
-      throw new ProviderError('Salesforce said more rows follow but gave no locator', {
-        code: 'salesforce_invalid_response',
-      })
-    }
-    page = await api.queryMore<unknown>(page.nextRecordsUrl)
+    page = await nextQueryPage(api, page)
     leads.push(...page.records.map(toLeadSource))
   }
   return leads
