@@ -117,6 +117,15 @@ Deno.test("contacts import: another business's campaign or integration is a 404,
     assert.equal(world.sandbox.control.requests({ sinceSeq: since }).length, 0)
     assert.equal(await leadCount(world), 0)
     assert.equal(await leadCount(world, world.otherCampaignId), 0)
+    // The same id into the caller's own pair is imported: the refusals above were about scope.
+    const own = { integration_id: world.integrationId, campaign_id: world.campaignId }
+    const imported = await expectJson<ImportResult>(
+      await world.importIds({ ...own, source_ids: [id] }),
+      200,
+    )
+    assert.deepEqual(imported, { imported: 1, already_present: 0, not_found: [] })
+    assert.equal(await leadCount(world), 1)
+    assert.equal(await leadCount(world, world.otherCampaignId), 0)
   })
 })
 
