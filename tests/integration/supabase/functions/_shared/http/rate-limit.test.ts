@@ -75,18 +75,27 @@ Deno.test('the 101st request in a window gets 429 with Retry-After, and the wind
 })
 
 Deno.test('an anonymous caller gets 401 before any counting', async () => {
+  const dbUrl = requireTestDbUrl()
+  const sql = adminSql(dbUrl)
   const gateway = await startTestGateway({
-    dbUrl: requireTestDbUrl(),
+    dbUrl,
     functionsDir: join(fixtures, 'functions'),
     configTomlPath: join(fixtures, 'config.toml'),
   })
   const logs = captureLogs()
+  // Deno runs test files one after another, so nothing else counts requests meanwhile.
+  const counters = async () =>
+    (await sql`select coalesce(sum(hits), 0)::int as hits, count(*)::int as rows
+                 from private.rate_limits`)[0]
   try {
+    const before = await counters()
     const res = await gateway.request('/functions/v1/limited/ping')
     assert.equal(res.status, 401)
     await res.body?.cancel()
+    assert.deepEqual(await counters(), before, 'a refused anonymous call touches no counter')
   } finally {
     await gateway.close()
+    await sql.end()
     logs.restore()
   }
 })
