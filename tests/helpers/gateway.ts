@@ -13,6 +13,7 @@ import {
 import { clearJwksCache } from '../../supabase/functions/_shared/auth/verify-jwt.ts'
 import { closeSql } from '../../supabase/functions/_shared/db/client.ts'
 import { snapshotEnv } from './env.ts'
+import { assertMatchesDocument } from './openapi-check.ts'
 
 export const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
 
@@ -34,7 +35,10 @@ export interface TestGateway {
   key: SigningKey
   /** A user access token signed with `key`, issued by this gateway. */
   mint(options: Omit<MintUserJwtOptions, 'key'>): Promise<string>
-  /** fetch() against the gateway; `path` starts with `/`. Adds `Bearer token` when given. */
+  /**
+   * fetch() against the gateway; `path` starts with `/`. Adds `Bearer token` when given. Serving
+   * the repo's functions, every answer is checked against the committed openapi.json.
+   */
   request(path: string, init?: RequestInit & { token?: string }): Promise<Response>
   /** Stops the server and closes the functions' database client. */
   close(): Promise<void>
@@ -52,6 +56,8 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
   const env: Record<string, string> = { ...options.env }
   if (options.dbUrl) env.SUPABASE_DB_URL = options.dbUrl
   // The gateway writes the functions' env into this process; put it back on close.
+  // Fixture functions are not in the document; the repo's own are.
+  const checkDocument = options.functionsDir === undefined
   const restoreEnv = snapshotEnv([...Object.keys(env), 'SUPABASE_URL'])
   const gateway = await serveGateway({
     functionsDir: options.functionsDir ?? join(repoRoot, 'supabase', 'functions'),
@@ -64,10 +70,18 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     functions: gateway.functions,
     key,
     mint: (mintOptions) => mintUserJwt({ supabaseUrl: gateway.url, ...mintOptions, key }),
-    request: (path, { token, ...init } = {}) => {
+    request: async (path, { token, ...init } = {}) => {
       const headers = new Headers(init.headers)
       if (token) headers.set('authorization', `Bearer ${token}`)
-      return fetch(`${gateway.url}${path}`, { ...init, headers })
+      const response = await fetch(`${gateway.url}${path}`, { ...init, headers })
+      if (checkDocument && path.startsWith('/functions/v1/')) {
+        await assertMatchesDocument(
+          init.method ?? 'GET',
+          path.slice('/functions/v1'.length),
+          response,
+        )
+      }
+      return response
     },
     close: async () => {
       await gateway.close()

@@ -16,6 +16,7 @@ import { createApp } from '../_shared/http/app.ts'
 import { requireUser } from '../_shared/http/auth.ts'
 import { rateLimit } from '../_shared/http/rate-limit.ts'
 import { validate } from '../_shared/http/validate.ts'
+import { docs } from './openapi.ts'
 
 const webhookUrl = z.string().trim().max(2000).superRefine((value, ctx) => {
   const problem = webhookUrlProblem(value, getConfig('alerts').ALERTS_ALLOW_INSECURE_URLS)
@@ -38,6 +39,7 @@ export const app = createApp('alerts').use(requireUser(), rateLimit('alerts'))
 
 app.post(
   '/webhooks',
+  docs.register,
   validate(
     'json',
     z.strictObject({
@@ -50,13 +52,14 @@ app.post(
   async (c) => c.json(await registerWebhook(c.var.claims, c.req.valid('json')), 201, noStore),
 )
 
-app.get('/webhooks', validate('query', businessQuery), async (c) => {
+app.get('/webhooks', docs.list, validate('query', businessQuery), async (c) => {
   const webhooks = await listWebhooks(c.var.claims, c.req.valid('query').business_id)
   return c.json({ webhooks })
 })
 
 app.patch(
   '/webhooks/:id',
+  docs.update,
   validate('param', idParam),
   validate(
     'json',
@@ -73,6 +76,7 @@ app.patch(
 
 app.post(
   '/webhooks/:id/rotate-secret',
+  docs.rotate,
   validate('param', idParam),
   validate('json', z.strictObject({ secret: webhookSecret.optional() })),
   async (c) => {
@@ -82,12 +86,12 @@ app.post(
   },
 )
 
-app.delete('/webhooks/:id', validate('param', idParam), async (c) => {
+app.delete('/webhooks/:id', docs.remove, validate('param', idParam), async (c) => {
   await deleteWebhook(c.var.claims, c.req.valid('param').id)
   return c.body(null, 204)
 })
 
-app.post('/webhooks/:id/test', validate('param', idParam), async (c) => {
+app.post('/webhooks/:id/test', docs.test, validate('param', idParam), async (c) => {
   const deliveryId = await enqueueTestEvent(c.var.claims, c.req.valid('param').id)
   await deliverAlertNow(deliveryId)
   return c.json({ delivery: await readDelivery(c.var.claims, deliveryId) })
@@ -95,6 +99,7 @@ app.post('/webhooks/:id/test', validate('param', idParam), async (c) => {
 
 app.get(
   '/deliveries',
+  docs.deliveries,
   validate(
     'query',
     z.strictObject({

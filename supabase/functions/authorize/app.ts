@@ -7,6 +7,7 @@ import { requireUser } from '../_shared/http/auth.ts'
 import { rateLimit } from '../_shared/http/rate-limit.ts'
 import { validate } from '../_shared/http/validate.ts'
 import { getProvider } from '../_shared/providers/registry.ts'
+import { docs } from './openapi.ts'
 
 export const app = createApp('authorize')
 
@@ -15,6 +16,7 @@ const query = z.object({ integration_id: z.guid(), redirect_to: z.string().min(1
 
 app.get(
   '/:provider',
+  docs.authorize,
   requireUser(),
   rateLimit('authorize'),
   validate('param', params),

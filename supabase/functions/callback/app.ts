@@ -5,6 +5,7 @@ import { completeAuthorization } from '../_shared/connect/complete-authorization
 import { createApp } from '../_shared/http/app.ts'
 import { validate } from '../_shared/http/validate.ts'
 import { getProvider } from '../_shared/providers/registry.ts'
+import { docs } from './openapi.ts'
 
 export const app = createApp('callback')
 
@@ -17,14 +18,20 @@ const query = z.object({
   error_description: z.string().max(2000).optional(),
 })
 
-app.get('/:provider', validate('param', params), validate('query', query), async (c) => {
-  const { code, state, error } = c.req.valid('query')
-  const location = await completeAuthorization(
-    { provider: getProvider(c.req.valid('param').provider), code, state, error },
-    c.var.log,
-  )
-  // The callback URL held a code: keep it out of caches and out of the next page's Referer.
-  c.header('Cache-Control', 'no-store')
-  c.header('Referrer-Policy', 'no-referrer')
-  return c.redirect(location, 302)
-})
+app.get(
+  '/:provider',
+  docs.callback,
+  validate('param', params),
+  validate('query', query),
+  async (c) => {
+    const { code, state, error } = c.req.valid('query')
+    const location = await completeAuthorization(
+      { provider: getProvider(c.req.valid('param').provider), code, state, error },
+      c.var.log,
+    )
+    // The callback URL held a code: keep it out of caches and out of the next page's Referer.
+    c.header('Cache-Control', 'no-store')
+    c.header('Referrer-Policy', 'no-referrer')
+    return c.redirect(location, 302)
+  },
+)

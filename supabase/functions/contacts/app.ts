@@ -15,6 +15,7 @@ import { createApp } from '../_shared/http/app.ts'
 import { requireUser, type UserEnv } from '../_shared/http/auth.ts'
 import { rateLimit } from '../_shared/http/rate-limit.ts'
 import { validate } from '../_shared/http/validate.ts'
+import { docs } from './openapi.ts'
 
 export const app = createApp('contacts')
 
@@ -25,6 +26,7 @@ routes.use('*', requireUser(), rateLimit('contacts'))
 
 routes.get(
   '/:integrationId/remote',
+  docs.remote,
   validate('param', integrationParamSchema),
   validate('query', remoteQuerySchema),
   async (c) => {
@@ -33,12 +35,12 @@ routes.get(
   },
 )
 
-routes.get('/', validate('query', syncedQuerySchema), async (c) => {
+routes.get('/', docs.synced, validate('query', syncedQuerySchema), async (c) => {
   const query = c.req.valid('query')
   return c.json(await asUser(c.var.claims, (tx) => listSyncedContacts(tx, query)))
 })
 
-routes.post('/import', validate('json', importBodySchema), async (c) => {
+routes.post('/import', docs.import, validate('json', importBodySchema), async (c) => {
   return c.json(await importLeads(c.var.claims, c.req.valid('json')))
 })
 

@@ -25,6 +25,7 @@ import {
   listQuery,
   updateIntegrationBody,
 } from './schemas.ts'
+import { docs } from './openapi.ts'
 
 // Every route is a signed-in user's, counted against the integrations rate limit.
 export const app = createApp('integrations').use(requireUser(), rateLimit('integrations'))
@@ -32,13 +33,14 @@ export const app = createApp('integrations').use(requireUser(), rateLimit('integ
 /** Only uuid-shaped ids reach the `:id` routes: any other path is an unknown route (404). */
 const byId = '/:id{[0-9a-fA-F-]{36}}'
 
-app.get('/businesses', async (c) => {
+app.get('/businesses', docs.businesses, async (c) => {
   const businesses = await asUser(c.var.claims, listCallerBusinesses)
   return c.json({ businesses })
 })
 
 app.post(
   '/',
+  docs.create,
   validate('json', createIntegrationBody),
   async (c) => {
     const { client_id: _, client_secret: __, ...body } = c.req.valid('json')
@@ -50,13 +52,14 @@ app.post(
   },
 )
 
-app.get('/', validate('query', listQuery), async (c) => {
+app.get('/', docs.list, validate('query', listQuery), async (c) => {
   const rows = await listIntegrations(c.var.claims, c.req.valid('query').business_id)
   return c.json({ integrations: rows.map(toIntegrationJson) })
 })
 
 app.get(
   byId,
+  docs.read,
   validate('param', integrationParams),
   async (c) => {
     const integration = await getIntegration(c.var.claims, c.req.valid('param').id)
@@ -66,6 +69,7 @@ app.get(
 
 app.patch(
   byId,
+  docs.update,
   validate('param', integrationParams),
   validate('json', updateIntegrationBody),
   async (c) => {
@@ -80,6 +84,7 @@ app.patch(
 
 app.delete(
   byId,
+  docs.disconnect,
   validate('param', integrationParams),
   validate('query', disconnectQuery),
   async (c) => {
@@ -94,6 +99,7 @@ app.delete(
 
 app.get(
   `${byId}/events`,
+  docs.events,
   validate('param', integrationParams),
   validate('query', eventsQuery),
   async (c) => {

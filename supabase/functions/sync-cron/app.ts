@@ -11,6 +11,7 @@ import { keepAlive } from '../_shared/sync/keep-alive.ts'
 import { runManualSync } from '../_shared/sync/manual-sync.ts'
 import { syncSettings } from '../_shared/sync/settings.ts'
 import { runSyncTick } from '../_shared/sync/tick.ts'
+import { docs } from './openapi.ts'
 
 export const app = createApp('sync-cron')
 
@@ -30,12 +31,13 @@ async function cronTick(log: Logger) {
   }
 }
 
-app.post('/', requireCronSecret(), validate('json', tickBody), async (c) => {
+app.post('/', docs.tick, requireCronSecret(), validate('json', tickBody), async (c) => {
   return c.json(await keepAlive(cronTick(c.var.log)))
 })
 
 app.post(
   '/integrations/:id',
+  docs.syncNow,
   requireUser(),
   rateLimit('sync-cron'),
   validate('param', integrationParams),

@@ -5,6 +5,7 @@ import { accessLog } from './access-log.ts'
 import type { AppEnv } from './context.ts'
 import { corsPolicy } from './cors.ts'
 import { handleError, handleNotFound } from './error-handler.ts'
+import { openApiRoute } from './openapi/openapi-route.ts'
 import { requestLogger } from './request-context.ts'
 
 /**
@@ -13,7 +14,8 @@ import { requestLogger } from './request-context.ts'
  *
  * Order: request id (accepts a safe incoming `x-request-id`) → logger bound to it → CORS
  * (preflight answered here, before auth) → access log → routes; errors and unknown routes are
- * rendered as `{ "error": { "code", "message" } }`.
+ * rendered as `{ "error": { "code", "message" } }`. `GET /<name>/openapi.json` is registered first,
+ * so it stays open whatever middleware the function adds for its own routes.
  *
  * @example
  * export const app = createApp('contacts')
@@ -24,5 +26,6 @@ export function createApp<Name extends string>(name: Name) {
   app.use(requestId({ limitLength: 128 }), requestLogger(), corsPolicy(), accessLog())
   app.onError(handleError)
   app.notFound(handleNotFound)
+  app.get('/openapi.json', openApiRoute(name, app))
   return app
 }

@@ -5,6 +5,7 @@ import { jwksUrl, remoteJwks, type UserClaims, verifyUserJwt } from '../auth/ver
 import { getConfig } from '../config.ts'
 import type { AppVariables } from './context.ts'
 import { UnauthorizedError } from './errors.ts'
+import { documented } from './openapi/route-docs.ts'
 
 /** Variables `requireUser` sets for the handlers after it. */
 export interface UserVariables {
@@ -30,7 +31,7 @@ export function bearerToken(authorization: string | undefined): string | undefin
  * @example app.get('/businesses', requireUser(), (c) => c.json({ id: c.var.userId }))
  */
 export function requireUser() {
-  return createMiddleware<UserEnv>(async function requireUser(c, next) {
+  const middleware = createMiddleware<UserEnv>(async function requireUser(c, next) {
     const token = bearerToken(c.req.header('authorization'))
     if (!token) throw new UnauthorizedError('Missing bearer token')
     const { SUPABASE_URL, SUPABASE_JWT_SECRET } = getConfig('auth')
@@ -42,4 +43,5 @@ export function requireUser() {
     c.set('userId', claims.sub)
     await next()
   })
+  return documented(middleware, { security: 'bearer' })
 }

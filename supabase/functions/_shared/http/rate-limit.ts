@@ -6,6 +6,7 @@ import { asService } from '../db/as-user.ts'
 import { hitRateLimit } from '../rate-limits/hit-rate-limit.ts'
 import type { UserEnv } from './auth.ts'
 import { RateLimitedError } from './errors.ts'
+import { documented } from './openapi/route-docs.ts'
 
 /**
  * Limits the caller (set by `requireUser`, which must run first) to RATE_LIMIT_MAX requests per
@@ -16,7 +17,7 @@ import { RateLimitedError } from './errors.ts'
  * @example app.use('*', requireUser(), rateLimit('contacts'))
  */
 export function rateLimit(bucket: string) {
-  return createMiddleware<UserEnv>(async function rateLimit(c, next) {
+  const middleware = createMiddleware<UserEnv>(async function rateLimit(c, next) {
     const { RATE_LIMIT_MAX: limit, RATE_LIMIT_WINDOW_SECONDS: windowSeconds } = getConfig(
       'rateLimit',
     )
@@ -37,4 +38,5 @@ export function rateLimit(bucket: string) {
     await next()
     for (const [name, value] of Object.entries(headers)) c.res.headers.set(name, value)
   })
+  return documented(middleware, { errors: ['rate_limited'] })
 }

@@ -4,6 +4,7 @@ import { zValidator } from '@hono/zod-validator'
 import type { ValidationTargets } from 'hono'
 import type { z } from 'zod'
 import { ValidationError } from './errors.ts'
+import { documented, type InputTarget } from './openapi/route-docs.ts'
 
 /** One validation problem as sent to the client: where and what, never the offending value. */
 export interface ValidationIssue {
@@ -23,7 +24,8 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
   target: Target,
   schema: Schema,
 ) {
-  return zValidator(target, schema, (result) => {
+  // The schema is recorded on the middleware: the OpenAPI document is read from what validates.
+  const middleware = zValidator(target, schema, (result) => {
     if (result.success) return
     const details: ValidationIssue[] = result.error.issues.map((issue) => ({
       path: issue.path.map(String).join('.'),
@@ -32,4 +34,5 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
     }))
     throw new ValidationError(`Invalid request ${target}`, { details })
   })
+  return documented(middleware, { input: { target: target as InputTarget, schema } })
 }

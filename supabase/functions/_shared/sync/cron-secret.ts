@@ -5,6 +5,7 @@ import { getConfig } from '../config.ts'
 import { bearerToken } from '../http/auth.ts'
 import type { AppEnv } from '../http/context.ts'
 import { UnauthorizedError } from '../http/errors.ts'
+import { documented } from '../http/openapi/route-docs.ts'
 import { constantTimeEqual } from '../oauth/constant-time.ts'
 
 /**
@@ -13,7 +14,7 @@ import { constantTimeEqual } from '../oauth/constant-time.ts'
  * @throws {ConfigError} when SYNC_CRON_SECRET is unset (the function refuses to boot without it).
  */
 export function requireCronSecret() {
-  return createMiddleware<AppEnv>(async function requireCronSecret(c, next) {
+  const middleware = createMiddleware<AppEnv>(async function requireCronSecret(c, next) {
     const expected = getConfig('syncCron').SYNC_CRON_SECRET
     const presented = bearerToken(c.req.header('authorization'))
     if (!presented || !constantTimeEqual(presented, expected)) {
@@ -21,4 +22,5 @@ export function requireCronSecret() {
     }
     await next()
   })
+  return documented(middleware, { security: 'cronSecret' })
 }

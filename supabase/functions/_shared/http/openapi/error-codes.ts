@@ -1,0 +1,86 @@
+// Every error code a route may answer, with its HTTP status and what it means: the OpenAPI
+// document lists per route the codes its middleware and its description name, from here.
+
+/** A code's status and the sentence the document shows for it. */
+export interface ErrorCodeInfo {
+  status: number
+  description: string
+}
+
+export const errorCodes = {
+  bad_request: {
+    status: 400,
+    description: 'The request is malformed (e.g. a body that is not JSON)',
+  },
+  validation_failed: {
+    status: 400,
+    description: 'Input failed its schema; details lists the issues',
+  },
+  redirect_not_allowed: {
+    status: 400,
+    description: 'redirect_to is not on APP_REDIRECT_ALLOWLIST',
+  },
+  state_invalid: { status: 400, description: 'The OAuth state is unknown, used or expired' },
+  unauthorized: {
+    status: 401,
+    description: 'No valid credentials (missing, malformed or expired)',
+  },
+  forbidden: { status: 403, description: 'Known caller, but only owners and admins may do this' },
+  not_found: { status: 404, description: 'No such thing, or not yours (never told apart)' },
+  conflict: { status: 409, description: 'The request conflicts with the current state' },
+  integration_exists: { status: 409, description: 'The business has an integration of that name' },
+  integration_connected: {
+    status: 409,
+    description: 'Disconnect before changing the org or connected app of an active integration',
+  },
+  reauth_required: { status: 409, description: 'The grant is dead: connect the integration again' },
+  not_connected: { status: 409, description: 'The integration is not connected' },
+  client_not_configured: { status: 409, description: 'No connected app is configured for it' },
+  sync_in_progress: { status: 409, description: 'Another sync of the integration is running' },
+  sync_paused: { status: 409, description: 'The sync of the integration is paused' },
+  rate_limited: { status: 429, description: 'Too many requests; see Retry-After' },
+  salesforce_limit_exceeded: {
+    status: 429,
+    description: "The org's Salesforce API limit is spent; see Retry-After",
+  },
+  internal_error: { status: 500, description: 'Unexpected; the logs hold the request id' },
+  provider_error: {
+    status: 502,
+    description: 'The provider failed or answered something unusable',
+  },
+  salesforce_error: { status: 502, description: 'Salesforce refused the request' },
+  salesforce_unreachable: { status: 502, description: 'Salesforce could not be reached' },
+  salesforce_invalid_response: { status: 502, description: 'Salesforce answered an unusable body' },
+  salesforce_path_invalid: {
+    status: 502,
+    description: 'Salesforce gave a locator we do not follow',
+  },
+  token_request_refused: { status: 502, description: 'The token endpoint refused the request' },
+  token_response_invalid: {
+    status: 502,
+    description: 'The token endpoint answered an unusable body',
+  },
+  provider_unreachable: { status: 502, description: 'The token endpoint could not be reached' },
+  service_unavailable: { status: 503, description: 'A dependency (e.g. the JWKS) is unavailable' },
+} satisfies Record<string, ErrorCodeInfo>
+
+export type ErrorCode = keyof typeof errorCodes
+
+/**
+ * What any call to a provider's API may add: a dead or missing grant, the org's limit, and the
+ * provider failing (including a token refresh on the way).
+ */
+export const providerCallErrors: ErrorCode[] = [
+  'reauth_required',
+  'not_connected',
+  'client_not_configured',
+  'salesforce_limit_exceeded',
+  'provider_error',
+  'salesforce_error',
+  'salesforce_unreachable',
+  'salesforce_invalid_response',
+  'salesforce_path_invalid',
+  'token_request_refused',
+  'token_response_invalid',
+  'provider_unreachable',
+]
