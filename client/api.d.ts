@@ -3318,7 +3318,7 @@ export interface components {
         };
         RunSummary: {
             integration_id: components["schemas"]["Id"];
-            run_id: components["schemas"]["Id"] | null;
+            run_id: string | null;
             /** @enum {string} */
             trigger: "cron" | "manual";
             /** @enum {string} */

@@ -16,5 +16,12 @@ A JWT for owner@demo.test, valid 24 h (more: npx deno run -A scripts/local/mint-
   export TOKEN=$owner_jwt
   curl -s -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:$GATEWAY_PORT/functions/v1/integrations/businesses
 
+The console, signed in as owner@demo.test (the token rides in the URL fragment, which the browser
+never sends; the page keeps it for the tab and takes it out of the address bar):
+
+  http://127.0.0.1:$GATEWAY_PORT/console/#access_token=$owner_jwt
+
+The API: http://127.0.0.1:$GATEWAY_PORT/console/openapi.json (OpenAPI 3.1; client/ has the typed client)
+
 Stop: npm run stack -- down    Status: npm run stack -- status    Wipe data: npm run stack -- reset
 MSG

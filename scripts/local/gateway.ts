@@ -19,6 +19,7 @@ import {
   UnauthorizedError,
 } from '../../supabase/functions/_shared/http/errors.ts'
 import { log } from '../../supabase/functions/_shared/log.ts'
+import { serveConsole } from './console-files.ts'
 import { type Jwks, loadOrCreateSigningKey, publicJwks } from './jwt.ts'
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
@@ -156,6 +157,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       })
     }
     if (url.pathname.startsWith(functionsPrefix)) return await serveFunction(request, url)
+    const page = await serveConsole(repoRoot, request, url)
+    if (page) return page
     return gatewayError(new NotFoundError(`No route for ${request.method} ${url.pathname}`))
   }
 

@@ -1,9 +1,11 @@
 # Installs what the local stack needs when it is missing: Debian packages (PostgreSQL 15,
-# pg_cron, pgTAP, pg_prove, plpgsql_check for `supabase db lint`) and the npm dev
-# dependencies (Deno, Supabase CLI). Sourced after env.sh; `ensure_installed` is idempotent.
+# pg_cron, pgTAP, pg_prove, plpgsql_check for `supabase db lint`, chromium for the console's
+# browser test) and the npm dev dependencies (Deno, Supabase CLI, openapi-fetch served to the
+# console, openapi-typescript, playwright-core). Sourced after env.sh; `ensure_installed` is
+# idempotent.
 
 APT_PACKAGES=(postgresql-15 postgresql-15-cron postgresql-15-pgtap
-  libtap-parser-sourcehandler-pgtap-perl postgresql-15-plpgsql-check)
+  libtap-parser-sourcehandler-pgtap-perl postgresql-15-plpgsql-check chromium)
 
 missing_apt_packages() {
   local p
@@ -34,9 +36,19 @@ ensure_apt_packages() {
     DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq $missing >/dev/null
 }
 
+# Each devDependency of package.json must be in node_modules (a checkout made before one was
+# added has the others only).
+npm_packages_present() {
+  local name
+  for name in $(node -e 'console.log(Object.keys(require(process.argv[1]).devDependencies).join(" "))' \
+    "$ROOT/package.json"); do
+    [ -f "$ROOT/node_modules/$name/package.json" ] || return 1
+  done
+}
+
 ensure_npm_packages() {
-  [ -x "$ROOT/node_modules/.bin/deno" ] && [ -x "$ROOT/node_modules/.bin/supabase" ] && return 0
-  echo "Installing npm dev dependencies (deno, supabase CLI)" >&2
+  npm_packages_present && return 0
+  echo "Installing npm dev dependencies (deno, supabase CLI, openapi and browser-test tools)" >&2
   (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error >/dev/null)
 }
 

@@ -1,12 +1,12 @@
 // What the sync-cron routes answer, for the OpenAPI document (and the typed client).
 import { z } from 'zod'
-import { id } from '../_shared/http/openapi/json-types.ts'
+import { bigintId, id } from '../_shared/http/openapi/json-types.ts'
 import { describeRoute } from '../_shared/http/openapi/route-docs.ts'
 
 /** One run's summary, as a tick and "sync now" report it. */
 export const runSummarySchema = z.object({
   integration_id: id,
-  run_id: id.nullable(),
+  run_id: bigintId.nullable(),
   trigger: z.enum(['cron', 'manual']),
   status: z.enum(['succeeded', 'partial', 'failed', 'abandoned', 'error']),
   pages: z.number().int(),
