@@ -2,6 +2,7 @@
 import { describeRoute } from '../_shared/http/openapi/route-docs.ts'
 import { id, jsonObject, timestamp } from '../_shared/http/openapi/json-types.ts'
 import { z } from 'zod'
+import { integrationSchema } from '../_shared/integrations/integration-json.ts'
 
 const business = z.object({
   id,
@@ -10,32 +11,6 @@ const business = z.object({
   role: z.enum(['owner', 'admin', 'member']),
   created_at: timestamp,
 }).meta({ id: 'Business' })
-
-/** An integration as every route shows it; never a client id, secret or token. */
-export const integrationSchema = z.object({
-  id,
-  business_id: id,
-  provider: z.string(),
-  name: z.string(),
-  status: z.enum(['inactive', 'pending', 'active', 'error', 'disconnected']),
-  environment: z.enum(['production', 'sandbox', 'custom']),
-  my_domain_url: z.string().nullable(),
-  instance_url: z.string().nullable(),
-  api_version: z.string(),
-  external_org_id: z.string().nullable(),
-  external_user_id: z.string().nullable(),
-  scopes: z.array(z.string()),
-  last_error: z.string().nullable(),
-  last_error_code: z.string().nullable(),
-  connected_at: timestamp.nullable(),
-  disconnected_at: timestamp.nullable(),
-  created_by: id.nullable(),
-  created_at: timestamp,
-  updated_at: timestamp,
-  has_own_client: z.boolean().meta({
-    description: 'Whether the tenant gave its own connected app',
-  }),
-}).meta({ id: 'Integration' })
 
 const oneIntegration = z.object({ integration: integrationSchema })
 
@@ -46,6 +21,44 @@ const event = z.object({
   metadata: jsonObject,
   created_at: timestamp,
 }).meta({ id: 'IntegrationEvent' })
+
+const integrationStatus = z.enum(['inactive', 'pending', 'active', 'error', 'disconnected'])
+
+const health = z.object({
+  integration_id: id,
+  business_id: id,
+  name: z.string(),
+  provider: z.string(),
+  status: integrationStatus,
+  sync_enabled: z.boolean().nullable(),
+  paused_reason: z.string().nullable(),
+  interval_minutes: z.number().int().nullable(),
+  initial_sync_completed_at: timestamp.nullable(),
+  last_success_at: timestamp.nullable(),
+  lag_seconds: z.number().nullable().meta({ description: 'Seconds since the last success' }),
+  error_streak: z.number().int().nullable().meta({ description: 'Failed runs in a row' }),
+  next_sync_at: timestamp.nullable(),
+  last_run_status: z.string().nullable(),
+  last_run_error_code: z.string().nullable(),
+  last_run_finished_at: timestamp.nullable(),
+  contacts_active: z.number().int(),
+  contacts_deleted: z.number().int(),
+}).meta({ id: 'IntegrationHealth' })
+
+const syncRun = z.object({
+  id: z.string().regex(/^[0-9]+$/),
+  trigger: z.enum(['cron', 'manual']),
+  status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']),
+  started_at: timestamp,
+  finished_at: timestamp.nullable(),
+  duration_ms: z.number().int().nullable(),
+  pages: z.number().int(),
+  records_upserted: z.number().int(),
+  records_deleted: z.number().int(),
+  api_calls: z.number().int(),
+  error_code: z.string().nullable(),
+  error: z.string().nullable().meta({ description: 'What went wrong, for people' }),
+}).meta({ id: 'SyncRun' })
 
 export const docs = {
   businesses: describeRoute({
@@ -83,6 +96,24 @@ export const docs = {
     summary: 'Disconnect: revoke at the provider, forget tokens; purge=true erases synced data',
     responses: { 200: { description: 'The disconnected integration', body: oneIntegration } },
     errors: ['not_found', 'forbidden'],
+  }),
+  health: describeRoute({
+    summary: "An integration's sync health: last success, lag, error streak, counts (members)",
+    responses: { 200: { description: 'Health', body: z.object({ health }) } },
+    errors: ['not_found'],
+  }),
+  runs: describeRoute({
+    summary: "An integration's sync runs, newest first, with their errors (members)",
+    responses: {
+      200: {
+        description: 'Runs',
+        body: z.object({
+          runs: z.array(syncRun),
+          next_cursor: z.string().nullable().meta({ description: 'Pass back as `cursor`' }),
+        }),
+      },
+    },
+    errors: ['not_found'],
   }),
   events: describeRoute({
     summary: "An integration's events, newest first (members)",
