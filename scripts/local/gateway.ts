@@ -38,8 +38,8 @@ export interface GatewayOptions {
   jwks: Jwks
   /**
    * Variables set in Deno.env for the functions (they run in this process and read their config
-   * from it), e.g. SUPABASE_DB_URL. SUPABASE_JWT_SECRET, if set, also makes the gateway accept
-   * legacy HS256 tokens.
+   * from it), e.g. SUPABASE_DB_URL. LEGACY_JWT_SECRET (or SUPABASE_JWT_SECRET), if set, also
+   * makes the gateway accept legacy HS256 tokens.
    */
   env?: Record<string, string>
 }
@@ -101,7 +101,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const verifyJwt = await readVerifyJwt(options.configTomlPath, functions)
   const keys: JwtKeys = {
     jwks: createLocalJWKSet(options.jwks),
-    hs256Secret: options.env?.SUPABASE_JWT_SECRET,
+    hs256Secret: options.env?.LEGACY_JWT_SECRET ?? options.env?.SUPABASE_JWT_SECRET,
   }
   const apps = new Map<string, Promise<FetchApp>>()
 

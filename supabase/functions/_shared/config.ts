@@ -51,8 +51,15 @@ const sections = {
   }),
   auth: z.object({
     SUPABASE_URL: z.url(),
-    // Legacy projects sign user JWTs with HS256; asymmetric projects leave this unset.
+    // Legacy projects sign user JWTs with HS256; asymmetric projects leave this unset. The
+    // platform gives functions no JWT secret and `supabase secrets set` refuses names that start
+    // with SUPABASE_, so the secret goes by this name; see legacyJwtSecret() for the fallback.
+    LEGACY_JWT_SECRET: z.string().min(32).optional(),
     SUPABASE_JWT_SECRET: z.string().min(32).optional(),
+    // The `iss` every user token must carry. Supabase Auth issues `<SUPABASE_URL>/auth/v1`; set
+    // this only where the functions see another SUPABASE_URL than the one tokens name (e.g.
+    // `supabase start`, whose functions see http://kong:8000).
+    JWT_ISSUER: z.url().optional(),
   }),
   db: z.object({
     SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
@@ -108,7 +115,21 @@ const sections = {
 }
 
 export type ConfigSection = keyof typeof sections
+
 export type Config<S extends ConfigSection> = z.output<(typeof sections)[S]>
+
+/**
+ * The legacy HS256 secret: LEGACY_JWT_SECRET, else SUPABASE_JWT_SECRET (the name self-hosted
+ * setups and older versions of this project use; hosted projects cannot set it).
+ */
+export function legacyJwtSecret(auth: Config<'auth'>): string | undefined {
+  return auth.LEGACY_JWT_SECRET ?? auth.SUPABASE_JWT_SECRET
+}
+
+/** The issuer user tokens must name: JWT_ISSUER, else `<SUPABASE_URL>/auth/v1`. */
+export function jwtIssuer(auth: Config<'auth'>): string {
+  return auth.JWT_ISSUER ?? `${auth.SUPABASE_URL.replace(/\/+$/, '')}/auth/v1`
+}
 
 /** Raised when the environment is missing or has an invalid value; names every bad variable. */
 export class ConfigError extends Error {
