@@ -139,15 +139,21 @@ free_port() {
   done
 }
 
-# throwaway_cluster_up DIR PORT: a fresh cluster, bootstrapped, with pgTAP and our migrations;
-# for one test or benchmark run. Remove it with throwaway_cluster_down DIR.
-throwaway_cluster_up() {
+# throwaway_cluster_bare DIR PORT: a fresh cluster with the platform's objects and pgTAP, and
+# none of our migrations yet. Remove it with throwaway_cluster_down DIR.
+throwaway_cluster_bare() {
   local dir=$1 port=$2
   cluster_init "$dir" "$port" && cluster_start "$dir" &&
     cluster_bootstrap "$dir" "$port" &&
     cluster_psql_super "$dir" "$port" -c 'create extension if not exists pgtap with schema extensions' \
-      >/dev/null &&
-    STATE_DIR="$dir" cluster_migrate "$port"
+      >/dev/null
+}
+
+# throwaway_cluster_up DIR PORT: a fresh cluster, bootstrapped, with pgTAP and our migrations;
+# for one test or benchmark run. Remove it with throwaway_cluster_down DIR.
+throwaway_cluster_up() {
+  local dir=$1 port=$2
+  throwaway_cluster_bare "$dir" "$port" && STATE_DIR="$dir" cluster_migrate "$port"
 }
 
 throwaway_cluster_down() {
