@@ -76,6 +76,60 @@ Deno.test('creates, reads, updates and deletes one record with the real statuses
   }, { contacts: 0 })
 })
 
+Deno.test('an 18-character id is case-safe, not case-insensitive: re-cased, it finds nothing', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    // An id with letters of both cases, so upper- and lower-casing both change it.
+    const id = sb.control.listIds(org.orgId, 'Contact').find((id) =>
+      /[a-z]/.test(id.slice(0, 15)) && /[A-Z]/.test(id.slice(0, 15))
+    )!
+    assert.ok(id, 'a mixed-case Contact id')
+    assert.equal((await api(t, `/sobjects/Contact/${id}`)).body.Id, id)
+    assert.equal((await api(t, `/sobjects/Contact/${id.slice(0, 15)}`)).body.Id, id)
+    const notFound = [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]
+    for (const recased of [id.toUpperCase(), id.toLowerCase()]) {
+      const res = await api(t, `/sobjects/Contact/${recased}`)
+      assert.equal(res.status, 404, recased)
+      assert.deepEqual(res.body, notFound, recased)
+      const patched = await api(t, `/sobjects/Contact/${recased}`, json({ Title: 'X' }, 'PATCH'))
+      assert.equal(patched.status, 404, recased)
+    }
+    // A re-cased 15-char id is another id: it may even name another record, never this one.
+    const other = await api(t, `/sobjects/Contact/${id.slice(0, 15).toUpperCase()}`)
+    assert.notEqual(other.body.Id ?? null, id)
+    assert.equal(
+      (await api(t, `/sobjects/Contact/${id}`)).body.Title,
+      sb.control.getRecord(
+        org.orgId,
+        'Contact',
+        id,
+      )!.Title,
+      'the re-cased PATCHes changed nothing',
+    )
+    // Not an id at all (wrong length): Salesforce reads it as an external id it cannot find.
+    const malformed = await api(t, `/sobjects/Contact/${id.slice(0, 16)}`)
+    assert.equal(malformed.status, 404)
+    assert.deepEqual(malformed.body, [{
+      errorCode: 'NOT_FOUND',
+      message: `Provided external ID field does not exist or is not accessible: ${id.slice(0, 16)}`,
+    }])
+    // In a write, a re-cased lookup id names no record; a malformed one is MALFORMED_ID.
+    const [accountId] = sb.control.listIds(org.orgId, 'Account')
+    const badRef = await api(
+      t,
+      '/sobjects/Contact',
+      json({ LastName: 'Ref', AccountId: accountId.toLowerCase() }),
+    )
+    assert.equal(badRef.body[0].errorCode, 'INVALID_CROSS_REFERENCE_KEY')
+    const malformedRef = await api(
+      t,
+      '/sobjects/Contact',
+      json({ LastName: 'Ref', AccountId: 'x' }),
+    )
+    assert.equal(malformedRef.body[0].errorCode, 'MALFORMED_ID')
+  }, { contacts: 120 })
+})
+
 Deno.test('refuses invalid writes with Salesforce error codes', async () => {
   await withSandbox(async (_sb, org) => {
     const t = await login(org)
