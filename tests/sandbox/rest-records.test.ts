@@ -218,6 +218,92 @@ Deno.test('collections insert up to 200 records in one call and roll back on all
   }, { contacts: 0 })
 })
 
+Deno.test('collections retrieve up to 2,000 records by POST body, in order, null for misses', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    const ids = sb.control.listIds(org.orgId, 'Contact')
+    const [accountId] = sb.control.listIds(org.orgId, 'Account')
+    sb.control.deleteRecords(org.orgId, 'Contact', [ids[3]])
+    const asked = [
+      ids[5],
+      ids[0].slice(0, 15), // 15 characters are accepted
+      'not-an-id', // malformed
+      accountId, // another type
+      ids[3], // in the Recycle Bin
+      ids[1].toLowerCase(), // re-cased: no such id
+      ids[5], // asked twice, answered twice
+    ]
+    const before = sb.control.lastRequestSeq()
+    const res = await api(
+      t,
+      '/composite/sobjects/Contact',
+      json({ ids: asked, fields: ['id', 'LastName', 'Email', 'AccountId'] }),
+    )
+    assert.equal(res.status, 200)
+    const record = (id: string) => {
+      const r = sb.control.getRecord(org.orgId, 'Contact', id)!
+      return {
+        attributes: { type: 'Contact', url: `/services/data/v59.0/sobjects/Contact/${id}` },
+        Id: id,
+        LastName: r.LastName,
+        Email: r.Email,
+        AccountId: r.AccountId,
+      }
+    }
+    assert.deepEqual(res.body, [
+      record(ids[5]),
+      record(ids[0]),
+      null,
+      null,
+      null,
+      null,
+      record(ids[5]),
+    ])
+    const calls = sb.control.requests({ sinceSeq: before })
+    assert.deepEqual(calls.map((c) => `${c.method} ${c.endpoint} ${c.counted}`), [
+      'POST composite.sobjects.retrieve true',
+    ])
+
+    // 2,000 ids is the most one call takes; more is refused whole.
+    const many = Array.from({ length: 2000 }, (_, i) => ids[i % ids.length])
+    const full = await api(t, '/composite/sobjects/Contact', json({ ids: many, fields: ['Id'] }))
+    assert.equal(full.status, 200)
+    assert.equal(full.body.length, 2000)
+    assert.deepEqual(
+      full.body.map((r: { Id: string } | null) => r?.Id ?? null),
+      many.map((id) => id === ids[3] ? null : id),
+    )
+    const over = await api(
+      t,
+      '/composite/sobjects/Contact',
+      json({ ids: [...many, ids[0]], fields: ['Id'] }),
+    )
+    assert.equal(over.status, 400)
+    assert.equal(over.body[0].errorCode, 'EXCEEDED_ID_LIMIT')
+
+    const refused = async (body: unknown, type = 'Contact') => {
+      const r = await api(t, `/composite/sobjects/${type}`, {
+        method: 'POST',
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      })
+      return [r.status, r.body[0].errorCode]
+    }
+    assert.deepEqual(await refused({ ids: [ids[0]], fields: ['Id', 'Nope'] }), [
+      400,
+      'INVALID_FIELD',
+    ])
+    assert.deepEqual(await refused({ ids: [ids[0]] }), [400, 'MISSING_ARGUMENT'])
+    assert.deepEqual(await refused({ ids: [], fields: ['Id'] }), [400, 'MISSING_ARGUMENT'])
+    assert.deepEqual(await refused({ fields: ['Id'] }), [400, 'MISSING_ARGUMENT'])
+    assert.deepEqual(await refused({ ids: ids[0], fields: ['Id'] }), [400, 'JSON_PARSER_ERROR'])
+    assert.deepEqual(await refused({ ids: [1], fields: ['Id'] }), [400, 'JSON_PARSER_ERROR'])
+    assert.deepEqual(await refused('{"ids": ['), [400, 'JSON_PARSER_ERROR'])
+    assert.deepEqual(await refused({ ids: [ids[0]], fields: ['Id'] }, 'Nope'), [404, 'NOT_FOUND'])
+    const put = await api(t, '/composite/sobjects/Contact', { method: 'PUT', body: '{}' })
+    assert.equal(put.status, 405)
+  }, { contacts: 30 })
+})
+
 Deno.test('deleting an Account sends its Contacts to the Recycle Bin too', async () => {
   await withSandbox(async (sb, org) => {
     const t = await login(org)
