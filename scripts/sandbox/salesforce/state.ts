@@ -3,7 +3,7 @@
 import { ApiUsage } from './api-usage.ts'
 import { type Clock, toSecond } from './clock.ts'
 import { generateOrgData } from './data/generator.ts'
-import { IdMinter } from './data/ids.ts'
+import { IdMinter, orgIdSpace } from './data/ids.ts'
 import { randomToken } from './data/random.ts'
 import { OrgData } from './store.ts'
 
@@ -113,11 +113,11 @@ export class SandboxState {
     const name = opts.name ?? `Sandbox Org ${n}`
     const baseDomain = opts.myDomain ?? slug(name)
     const myDomain = kind === 'sandbox' && !opts.myDomain ? `${baseDomain}--dev` : baseDomain
-    if ([...this.orgs.values()].some((o) => o.myDomain === myDomain)) {
+    if (this.orgByDomain(myDomain)) {
       throw new Error(`an org with My Domain '${myDomain}' already exists`)
     }
-    // Two pod characters per org make every org's ids distinct, like real instances.
-    const pod = podFor(n)
+    // Pod characters and the org number: no two orgs share a user or record id (up to MAX_ORGS).
+    const pod = orgIdSpace(n)
     const id = this.#orgMinter.mint()
     const data = new OrgData(pod, () => this.clock.now(), toSecond(now))
     const created = toSecond(now - 400 * 86_400_000)
@@ -219,7 +219,8 @@ export class SandboxState {
   }
 
   orgByDomain(myDomain: string): OrgState | undefined {
-    return [...this.orgs.values()].find((o) => o.myDomain === myDomain)
+    for (const org of this.orgs.values()) if (org.myDomain === myDomain) return org
+    return undefined
   }
 
   /** Finds the org and user record for a user id. */
@@ -237,9 +238,4 @@ function slug(name: string): string {
     '-',
   )
     .replace(/^-|-$/g, '') || 'org'
-}
-
-function podFor(n: number): string {
-  const chars = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-  return chars[10 + (n * 7) % 52] + chars[(n * 13) % 62]
 }
