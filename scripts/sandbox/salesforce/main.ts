@@ -22,7 +22,12 @@ const callbacks = (Deno.env.get('SANDBOX_CALLBACK_URLS') ??
   `http://localhost:${gateway}/functions/v1/callback/salesforce,http://127.0.0.1:${gateway}/functions/v1/callback/salesforce`)
   .split(',').map((u) => u.trim()).filter(Boolean)
 
+// Set by the local stack (STATE_DIR/sandbox/salesforce.json): the world outlives a restart.
+const stateFile = Deno.env.get('SANDBOX_STATE_FILE') || undefined
+const restored = stateFile !== undefined && (await Deno.stat(stateFile).catch(() => null)) !== null
+
 const running = await startSalesforceSandbox({
+  stateFile,
   port,
   hostname: Deno.env.get('SANDBOX_HOST') ?? '127.0.0.1',
   baseUrl: Deno.env.get('SANDBOX_PUBLIC_URL') || undefined,
@@ -58,6 +63,13 @@ const [app] = c.listOrgs().flatMap((o) => o.apps).map((id) => c.getApp(id))
 console.log(
   `Salesforce sandbox listening on ${running.url}  (control API: ${running.url}/__sandbox/)`,
 )
+if (stateFile) {
+  console.log(
+    restored
+      ? `State restored from ${stateFile} (delete it, or npm run stack -- reset, to re-seed)`
+      : `State kept in ${stateFile}`,
+  )
+}
 console.log('\nFor the project (.env):')
 console.log(`  SALESFORCE_LOGIN_URL=${c.loginUrl('production')}`)
 console.log(`  SALESFORCE_SANDBOX_LOGIN_URL=${c.loginUrl('sandbox')}`)
