@@ -21,7 +21,7 @@ case "$cmd" in
     ensure_installed
     mkdir -p "$STATE_DIR"
     cluster_init "$DEV_CLUSTER" "$DB_PORT"
-    cluster_start "$DEV_CLUSTER"
+    cluster_start "$DEV_CLUSTER" "$DB_PORT"
     cluster_bootstrap "$DEV_CLUSTER" "$DB_PORT"
     cluster_migrate "$DB_PORT"
     seed_once
