@@ -2,6 +2,13 @@
 
 import { startSalesforceSandbox } from './server.ts'
 
+/** Whether this process may keep its state in `path` (`npm run sandbox` may lack the permission). */
+function canReadAndWrite(path: string): boolean {
+  const dir = path.slice(0, path.lastIndexOf('/')) || '.'
+  return Deno.permissions.querySync({ name: 'read', path: dir }).state === 'granted' &&
+    Deno.permissions.querySync({ name: 'write', path: dir }).state === 'granted'
+}
+
 function intEnv(name: string, fallback: number): number {
   const raw = Deno.env.get(name)
   if (raw === undefined || raw === '') return fallback
@@ -23,7 +30,11 @@ const callbacks = (Deno.env.get('SANDBOX_CALLBACK_URLS') ??
   .split(',').map((u) => u.trim()).filter(Boolean)
 
 // Set by the local stack (STATE_DIR/sandbox/salesforce.json): the world outlives a restart.
-const stateFile = Deno.env.get('SANDBOX_STATE_FILE') || undefined
+const wantedStateFile = Deno.env.get('SANDBOX_STATE_FILE') || undefined
+const stateFile = wantedStateFile && canReadAndWrite(wantedStateFile) ? wantedStateFile : undefined
+if (wantedStateFile && !stateFile) {
+  console.warn(`SANDBOX_STATE_FILE ignored: no read/write permission for ${wantedStateFile}`)
+}
 const restored = stateFile !== undefined && (await Deno.stat(stateFile).catch(() => null)) !== null
 
 const running = await startSalesforceSandbox({

@@ -3,8 +3,8 @@
 import type { UserClaims } from '../auth/verify-jwt.ts'
 import { encodeCursor } from '../contacts/cursor.ts'
 import { asUser } from '../db/as-user.ts'
-import type { Tx } from '../db/client.ts'
 import { NotFoundError } from '../http/errors.ts'
+import { findIntegration } from './caller-access.ts'
 
 /** What `public.integration_health` says of one integration, plus its schedule. */
 export interface IntegrationHealth {
@@ -60,11 +60,6 @@ export interface RunsPage {
   next_cursor: string | null
 }
 
-async function requireVisible(tx: Tx, integrationId: string): Promise<void> {
-  const [row] = await tx`select 1 from public.integrations where id = ${integrationId}`
-  if (!row) throw new NotFoundError('Integration not found')
-}
-
 /**
  * The integration's health, from the `integration_health` view (security_invoker: the caller's
  * RLS applies to every table under it).
@@ -104,7 +99,9 @@ export async function listSyncRuns(
   { limit, cursor }: { limit: number; cursor?: RunsCursor },
 ): Promise<RunsPage> {
   return await asUser(claims, async (tx) => {
-    await requireVisible(tx, integrationId)
+    if (!(await findIntegration(tx, integrationId))) {
+      throw new NotFoundError('Integration not found')
+    }
     const before = cursor
       ? tx`and (r.started_at, r.id) < (${cursor.s}::text::timestamptz, ${cursor.i}::bigint)`
       : tx``
