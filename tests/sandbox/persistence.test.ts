@@ -109,3 +109,29 @@ Deno.test('a sandbox without a state file, or a deleted one, starts from the see
     assert.deepEqual(leftovers, ['salesforce.json'], 'no temp file left behind')
   })
 })
+
+Deno.test('a change over HTTP reaches the state file before any shutdown', async () => {
+  await withStateDir(async (stateFile) => {
+    const sb = await startSalesforceSandbox({ stateFile, autoApprove: true, orgs: seeded })
+    try {
+      const [org] = sb.control.listOrgs()
+      const response = await fetch(`${sb.url}/__sandbox/orgs/${org.orgId}/records/Contact`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ records: [{ LastName: 'Written' }] }),
+      })
+      const { ids: [id] } = await response.json()
+      // Written after the response, without blocking it: wait for the file to catch up.
+      let saved = false
+      for (let attempt = 0; attempt < 100 && !saved; attempt++) {
+        const snapshot = await loadSnapshot(stateFile)
+        saved = snapshot?.state.orgs[0].data.tables.Contact.records.some((r) => r.id === id) ??
+          false
+        if (!saved) await new Promise((resolve) => setTimeout(resolve, 20))
+      }
+      assert.ok(saved, 'the new record is on disk while the sandbox still runs')
+    } finally {
+      await sb.close()
+    }
+  })
+})
