@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { corsHeaders } from '@supabase/supabase-js/cors'
 import { z } from 'zod'
 import { createApp } from '../../../../../../supabase/functions/_shared/http/app.ts'
 import {
@@ -155,6 +156,45 @@ Deno.test('app: CORS preflight is answered before any route or auth', async () =
     assert.equal(response.headers.get('access-control-allow-origin'), '*')
     assert.match(response.headers.get('access-control-allow-headers') ?? '', /authorization/)
     assert.match(response.headers.get('access-control-allow-methods') ?? '', /POST/)
+  })
+})
+
+Deno.test('app: preflight allows every header supabase-js sends, region and API version included', async () => {
+  // supabase-js's own list, plus what its clients send beyond it: functions.invoke with a
+  // `region` adds x-region; auth-js adds x-supabase-api-version.
+  const sent = [
+    ...corsHeaders['Access-Control-Allow-Headers'].split(',').map((name) => name.trim()),
+    'x-region',
+    'x-supabase-api-version',
+  ]
+  await withQuietLogs(async () => {
+    const response = await testApp().request('/demo/items', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': sent.join(', '),
+      },
+    })
+    assert.equal(response.status, 204)
+    const allowed = (response.headers.get('access-control-allow-headers') ?? '').toLowerCase()
+      .split(',').map((name) => name.trim())
+    for (const name of sent) assert.ok(allowed.includes(name), `${name} is not allowed`)
+  })
+})
+
+Deno.test('app: a browser may read the RateLimit-* and Retry-After headers', async () => {
+  await withQuietLogs(async () => {
+    for (const path of ['/demo/hello', '/demo/slow-down']) {
+      const response = await testApp().request(path, { headers: { origin: 'https://app.example' } })
+      const exposed = (response.headers.get('access-control-expose-headers') ?? '').toLowerCase()
+        .split(',').map((name) => name.trim())
+      for (
+        const name of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after']
+      ) {
+        assert.ok(exposed.includes(name), `${path}: ${name} is not exposed`)
+      }
+    }
   })
 })
 
