@@ -29,6 +29,9 @@ create table private.oauth_completions (
 );
 comment on table private.oauth_completions is
   'Callbacks waiting for their initiator, keyed by the hash of the ticket the app got; the code is sealed under that ticket. Service only.';
+-- Deleting a user sets settled_by to null: that lookup uses this index, as every foreign key
+-- of oauth_states has one.
+create index oauth_completions_settled_by_idx on private.oauth_completions (settled_by);
 comment on column private.oauth_completions.sealed_code is
   'The authorization code, AES-GCM under a key derived from the ticket; unreadable without the ticket, cleared when settled.';
 
