@@ -547,6 +547,26 @@ Deno.test('connect: a disconnect between the callback and the completion forgets
   })
 })
 
+Deno.test('connect: an initiator no longer an admin cannot complete; the ticket waits for the role back', async () => {
+  await withWorld({}, async (world) => {
+    const setRole = (role: string) =>
+      world.sql`update public.team_members set role = ${role}
+                 where business_id = ${world.businessId} and user_id = ${world.member}`
+    const id = await createIntegration(world)
+    await setRole('admin')
+    const url = await authorizeUrl(world, id, world.member)
+    const landing = await followCallback(world, await clickOnApprovalPage(world, url, 'Allow'))
+    await setRole('member')
+    const since = world.sandbox.control.lastRequestSeq()
+    assertFailedCompletion(await completeOnAppPage(world, landing, world.member), 403, 'forbidden')
+    assert.equal(tokenCalls(world.sandbox, since), 0)
+    assert.equal((await integrationRow(world, id)).status, 'pending')
+    await setRole('admin')
+    assertConnected(await completeOnAppPage(world, landing, world.member), id)
+    await rememberTokens(world, id)
+  })
+})
+
 Deno.test('connect: completing needs a signed-in user and a well-formed ticket', async () => {
   await withWorld({}, async (world) => {
     const anonymous = await world.call('/functions/v1/callback/complete', {
