@@ -670,3 +670,30 @@ Deno.test('connect: U+0000 in any authorize parameter is a 400 and starts nothin
     assert.equal((await integrationRow(world, id)).status, 'inactive')
   })
 })
+
+Deno.test('connect: a callback that fails on our side leaves the state usable for a retry', async () => {
+  await withWorld({}, async (world) => {
+    const id = await createIntegration(world)
+    const callback = await clickOnApprovalPage(world, await authorizeUrl(world, id), 'Allow')
+    // Our database refuses the completion row once (an outage, a bug): the answer is a 500.
+    await world.sql.unsafe(`
+      create function private.test_refuse_completion() returns trigger language plpgsql as
+        $$ begin raise exception 'simulated outage'; end $$;
+      create trigger refuse_completion before insert on private.oauth_completions
+        for each row execute function private.test_refuse_completion()`)
+    let broken: Response
+    try {
+      broken = await world.visit(callback)
+    } finally {
+      await world.sql.unsafe(`
+        drop trigger refuse_completion on private.oauth_completions;
+        drop function private.test_refuse_completion()`)
+    }
+    assert.equal(broken.status, 500)
+    assert.equal((await broken.json()).error.code, 'internal_error')
+    // The state was not burned: the browser's retry (a reload) still gets its ticket.
+    const landing = await followCallback(world, callback)
+    assertConnected(await completeOnAppPage(world, landing, world.owner), id)
+    await rememberTokens(world, id)
+  })
+})

@@ -54,34 +54,34 @@ function stateInvalid(): string {
 export async function receiveCallback(params: CallbackParams, logger: Logger): Promise<string> {
   const state = params.state
   if (!isWellFormedState(state)) return stateInvalid()
-  // One transaction for both reads; the checks stay outside it, so a refused state is still
-  // consumed (committed) and cannot be tried again.
-  const { bound, integration } = await asService(async (tx) => {
+  // One transaction from consuming the state to recording what came of it: a refused state is
+  // still consumed (the refusal is a return, which commits), and a failure of ours rolls the
+  // consumption back, so the state is never burned without an answer to the browser.
+  const location = await asService(async (tx) => {
     const bound = await consumeOAuthState(tx, state)
     const integration = bound && await readIntegrationAsService(tx, bound.integrationId)
-    return { bound, integration }
-  })
-  if (!bound || !integration || integration.provider !== params.provider.id) return stateInvalid()
-  const context = { integration_id: integration.id }
+    if (!bound || !integration || integration.provider !== params.provider.id) return undefined
 
-  let failure: { code: CallbackErrorCode; providerError?: string } | undefined
-  if (bound.expired) failure = { code: 'state_expired' }
-  else if (params.error) {
-    failure = { code: callbackErrorFromProvider(params.error), providerError: params.error }
-  } else if (!params.code) failure = { code: 'token_exchange_failed', providerError: 'no_code' }
-  if (failure) {
-    const recorded = failure
-    await asService((tx) => recordAuthFailure(tx, integration, recorded, bound.userId, logger))
-    return withParams(bound.redirectTo, {
-      error: failure.code,
-      message: callbackErrorMessages[failure.code],
+    let failure: { code: CallbackErrorCode; providerError?: string } | undefined
+    if (bound.expired) failure = { code: 'state_expired' }
+    else if (params.error) {
+      failure = { code: callbackErrorFromProvider(params.error), providerError: params.error }
+    } else if (!params.code) failure = { code: 'token_exchange_failed', providerError: 'no_code' }
+    if (failure) {
+      await recordAuthFailure(tx, integration, failure, bound.userId, logger)
+      return withParams(bound.redirectTo, {
+        error: failure.code,
+        message: callbackErrorMessages[failure.code],
+        integration_id: integration.id,
+      })
+    }
+
+    const ticket = createTicket()
+    await saveCompletion(tx, { state, ticket, sealedCode: await sealCode(params.code!, ticket) })
+    logger.info('authorization allowed; waiting for its initiator to complete it', {
       integration_id: integration.id,
     })
-  }
-
-  const ticket = createTicket()
-  const sealedCode = await sealCode(params.code!, ticket)
-  await asService((tx) => saveCompletion(tx, { state, ticket, sealedCode }))
-  logger.info('authorization allowed; waiting for its initiator to complete it', context)
-  return withParams(bound.redirectTo, { ticket, integration_id: integration.id })
+    return withParams(bound.redirectTo, { ticket, integration_id: integration.id })
+  })
+  return location ?? stateInvalid()
 }
