@@ -1,6 +1,7 @@
 // Typed, zod-validated environment, read lazily once per section so a function requires only
 // the variables of the concerns it uses.
 import { z } from 'zod'
+import { isAllowedRedirect } from './oauth/redirect-allowlist.ts'
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const
 
@@ -111,6 +112,18 @@ const sections = {
     // or the request URL (which a proxy or a forged Host header can change).
     PUBLIC_FUNCTIONS_URL: baseUrl,
     APP_REDIRECT_ALLOWLIST: redirectAllowlist,
+    // The app page a browser is sent to (with error=state_invalid) when it reaches the callback
+    // with a state we cannot trust, so there is no redirect_to to use. Unset: a JSON 400.
+    APP_ERROR_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  }).superRefine((value, context) => {
+    const target = value.APP_ERROR_REDIRECT_URL
+    if (target !== undefined && !isAllowedRedirect(target, value.APP_REDIRECT_ALLOWLIST)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['APP_ERROR_REDIRECT_URL'],
+        message: 'must be a URL that APP_REDIRECT_ALLOWLIST allows',
+      })
+    }
   }),
 }
 

@@ -205,3 +205,29 @@ Deno.test('config: oauth needs the public functions URL and a redirect allowlist
     restore()
   }
 })
+
+Deno.test('config: the callback error page is optional, and must be an allowlisted app URL', () => {
+  const restore = setEnv({
+    PUBLIC_FUNCTIONS_URL: 'https://ref.supabase.co/functions/v1',
+    APP_REDIRECT_ALLOWLIST: 'https://app.example.com/settings',
+    APP_ERROR_REDIRECT_URL: undefined,
+  })
+  try {
+    assert.equal(getConfig('oauth').APP_ERROR_REDIRECT_URL, undefined)
+    setEnv({ APP_ERROR_REDIRECT_URL: 'https://app.example.com/settings/connect-error' })
+    assert.equal(
+      getConfig('oauth').APP_ERROR_REDIRECT_URL,
+      'https://app.example.com/settings/connect-error',
+    )
+    for (const outside of ['https://app.example.com/other', 'https://evil.example/settings']) {
+      setEnv({ APP_ERROR_REDIRECT_URL: outside })
+      assert.throws(
+        () => getConfig('oauth'),
+        /APP_ERROR_REDIRECT_URL must be a URL that APP_REDIRECT_ALLOWLIST allows/,
+        outside,
+      )
+    }
+  } finally {
+    restore()
+  }
+})
