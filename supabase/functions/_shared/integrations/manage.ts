@@ -41,8 +41,11 @@ function movingConnectedIntegration(): ConflictError {
   })
 }
 
-/** A unique or check violation is the caller's mistake, not a 500. */
-function mapWriteError(error: unknown): never {
+/**
+ * A unique or check violation is the caller's mistake, not a 500; the database's refusal to move
+ * an active integration is the same 409 the function gives.
+ */
+export function mapWriteError(error: unknown): never {
   const code = (error as { code?: string }).code
   if (code === '23505') {
     throw new ConflictError('This business already has an integration with that name', {
