@@ -4,6 +4,7 @@ import { zValidator } from '@hono/zod-validator'
 import type { ValidationTargets } from 'hono'
 import type { z } from 'zod'
 import { ValidationError } from './errors.ts'
+import { findUnstorableText } from './pg-input.ts'
 
 /** One validation problem as sent to the client: where and what, never the offending value. */
 export interface ValidationIssue {
@@ -14,7 +15,9 @@ export interface ValidationIssue {
 
 /**
  * Validates one request target with `schema`; handlers read `c.req.valid(target)`.
- * Malformed JSON is rejected by Hono before the schema runs, as a 400 `bad_request`.
+ * Malformed JSON is rejected by Hono before the schema runs, as a 400 `bad_request`. Whatever the
+ * schema lets through is then searched for text Postgres cannot store (U+0000, unpaired
+ * surrogates; see pg-input.ts), so no route can forget it and no such text reaches a statement.
  *
  * @throws {ValidationError} 400 `validation_failed` with the issues as `details`.
  * @example app.post('/', validate('json', z.strictObject({ name: z.string() })), (c) => ...)
@@ -24,7 +27,13 @@ export function validate<Target extends keyof ValidationTargets, Schema extends 
   schema: Schema,
 ) {
   return zValidator(target, schema, (result) => {
-    if (result.success) return
+    if (result.success) {
+      const unstorable = findUnstorableText(result.data)
+      if (!unstorable) return
+      throw new ValidationError(`Invalid request ${target}`, {
+        details: [{ path: unstorable.path, code: 'invalid_text', message: unstorable.message }],
+      })
+    }
     const details: ValidationIssue[] = result.error.issues.map((issue) => ({
       path: issue.path.map(String).join('.'),
       code: issue.code,

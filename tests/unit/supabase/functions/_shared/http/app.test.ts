@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { corsHeaders } from '@supabase/supabase-js/cors'
 import { z } from 'zod'
-import { createApp } from '../../../../../../supabase/functions/_shared/http/app.ts'
+import { createApp, maxBodyBytes } from '../../../../../../supabase/functions/_shared/http/app.ts'
 import {
   ForbiddenError,
   RateLimitedError,
@@ -139,6 +139,37 @@ Deno.test('app: malformed JSON is a 400, never a 500', async () => {
     const body = await response.json()
     assert.equal(body.error.code, 'bad_request')
     assert.match(body.error.message, /JSON/)
+  })
+})
+
+Deno.test('app: a body over the limit is 413 in the envelope, declared or streamed', async () => {
+  await withQuietLogs(async () => {
+    const big = JSON.stringify({ name: 'a'.repeat(maxBodyBytes), count: 1 })
+    const declared = await testApp().request('/demo/items', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(big.length) },
+      body: big,
+    })
+    // Without a length header (chunked), the limit counts the bytes as they arrive.
+    const streamed = await testApp().request(
+      new Request('http://local/demo/items', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new Blob([big]).stream(),
+      }),
+    )
+    for (const response of [declared, streamed]) {
+      assert.equal(response.status, 413)
+      const body = await response.json()
+      assert.equal(body.error.code, 'payload_too_large')
+    }
+    const fits = await testApp().request('/demo/items', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'a'.repeat(maxBodyBytes - 100), count: 1 }),
+    })
+    assert.equal(fits.status, 201)
+    await fits.body?.cancel()
   })
 })
 
