@@ -427,6 +427,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
                 /** @description `rate_limited`: Too many requests; see Retry-After */
                 429: {
                     headers: {
@@ -702,6 +716,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
                 /** @description `rate_limited`: Too many requests; see Retry-After */
                 429: {
                     headers: {
@@ -844,6 +872,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -1269,6 +1311,199 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/callback/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish a connection: trade the ticket the app got back for it (the same user)
+         * @description Send the `ticket` from the app's URL with the signed-in user's JWT. Failed attempts answer their code (the same as the redirect carried as `error=`).
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        ticket: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description Connected (Cache-Control: no-store) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "connected";
+                            integration: components["schemas"]["Integration"];
+                        };
+                    };
+                };
+                /** @description `bad_request`: The request is malformed (e.g. a body that is not JSON); `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "bad_request" | "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `forbidden`: Known caller, but only owners and admins may do this; `ticket_not_yours`: Another user started this connection; it was cancelled */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "forbidden" | "ticket_not_yours";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart); `ticket_invalid`: The completion ticket is unknown or cancelled */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found" | "ticket_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `access_denied`: The user denied access at the provider; `connection_cancelled`: The connection attempt was cancelled; `state_expired`: The connection attempt expired; start again; `state_invalid`: The connection attempt is unknown or already used */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "access_denied" | "connection_cancelled" | "state_expired" | "state_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `invalid_client_id`: The provider does not know the connected app; `redirect_uri_mismatch`: The provider refused the app's callback URL; `token_exchange_failed`: The provider did not complete the connection */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "invalid_client_id" | "redirect_uri_mismatch" | "token_exchange_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/callback/openapi.json": {
         parameters: {
             query?: never;
@@ -1328,7 +1563,7 @@ export interface paths {
         };
         /**
          * Where the provider sends the browser back after consent (no JWT)
-         * @description The single-use state authenticates the request. Answers a redirect to the app's `redirect_to` with `status=connected&integration_id=` or `error=` and `message=`; an unknown state has no trusted target and is a 400.
+         * @description The single-use state authenticates the request. Answers a redirect to the app's `redirect_to` with a one-time `ticket=` (finish with POST /callback/complete) or `error=` and `message=`; an unknown state goes to APP_ERROR_REDIRECT_URL with `error=state_invalid`, or is a 400 when none is configured.
          */
         get: {
             parameters: {
@@ -1349,13 +1584,13 @@ export interface paths {
                 /** @description To the app's redirect_to, with the outcome in the query */
                 302: {
                     headers: {
-                        /** @description The app's URL with status= or error= */
+                        /** @description The app's URL with ticket= or error= */
                         Location?: string;
                         [name: string]: unknown;
                     };
                     content?: never;
                 };
-                /** @description `state_invalid`: The OAuth state is unknown, used or expired; `validation_failed`: Input failed its schema; details lists the issues */
+                /** @description `state_invalid`: The connection attempt is unknown or already used; `validation_failed`: Input failed its schema; details lists the issues */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1639,6 +1874,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -2154,6 +2403,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "integration_exists";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -2718,6 +2981,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
                 /** @description `rate_limited`: Too many requests; see Retry-After */
                 429: {
                     headers: {
@@ -2897,6 +3174,267 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/integrations/{id}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An integration's sync health: last success, lag, error streak, counts (members) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Health */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            health: components["schemas"]["IntegrationHealth"];
+                        };
+                    };
+                };
+                /** @description `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations/{id}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An integration's sync runs, newest first, with their errors (members) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Runs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            runs: components["schemas"]["SyncRun"][];
+                            /** @description Pass back as `cursor` */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/sync-cron": {
         parameters: {
             query?: never;
@@ -2975,6 +3513,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -3296,6 +3848,29 @@ export interface components {
             };
             created_at: components["schemas"]["Timestamp"];
         };
+        IntegrationHealth: {
+            integration_id: components["schemas"]["Id"];
+            business_id: components["schemas"]["Id"];
+            name: string;
+            provider: string;
+            /** @enum {string} */
+            status: "inactive" | "pending" | "active" | "error" | "disconnected";
+            sync_enabled: boolean | null;
+            paused_reason: string | null;
+            interval_minutes: number | null;
+            initial_sync_completed_at: components["schemas"]["Timestamp"] | null;
+            last_success_at: components["schemas"]["Timestamp"] | null;
+            /** @description Seconds since the last success */
+            lag_seconds: number | null;
+            /** @description Failed runs in a row */
+            error_streak: number | null;
+            next_sync_at: components["schemas"]["Timestamp"] | null;
+            last_run_status: string | null;
+            last_run_error_code: string | null;
+            last_run_finished_at: components["schemas"]["Timestamp"] | null;
+            contacts_active: number;
+            contacts_deleted: number;
+        };
         /** @description An OpenAPI 3.1 document */
         OpenApiDocument: {
             /** @constant */
@@ -3329,6 +3904,23 @@ export interface components {
             api_calls: number;
             duration_ms: number;
             error_code: string | null;
+        };
+        SyncRun: {
+            id: string;
+            /** @enum {string} */
+            trigger: "cron" | "manual";
+            /** @enum {string} */
+            status: "running" | "succeeded" | "partial" | "failed" | "abandoned";
+            started_at: components["schemas"]["Timestamp"];
+            finished_at: components["schemas"]["Timestamp"] | null;
+            duration_ms: number | null;
+            pages: number;
+            records_upserted: number;
+            records_deleted: number;
+            api_calls: number;
+            error_code: string | null;
+            /** @description What went wrong, for people */
+            error: string | null;
         };
         SyncedContact: {
             id: components["schemas"]["Id"];

@@ -168,20 +168,16 @@ async function loadBusinesses() {
 
 /** @param {string} id */
 async function readHealth(id) {
-  const { data, response } = await api.GET(
-    /** @type {any} */ ('/integrations/{id}/health'),
-    { params: { path: { id } } },
-  )
-  return response.ok ? data.health : undefined
+  const { data } = await api.GET('/integrations/{id}/health', { params: { path: { id } } })
+  return data?.health
 }
 
 /** @param {string} id */
 async function readRuns(id) {
-  const { data, response } = await api.GET(
-    /** @type {any} */ ('/integrations/{id}/runs'),
-    { params: { path: { id }, query: { limit: 5 } } },
-  )
-  return response.ok ? data.runs : undefined
+  const { data } = await api.GET('/integrations/{id}/runs', {
+    params: { path: { id }, query: { limit: 5 } },
+  })
+  return data?.runs
 }
 
 /** @param {string} id */
@@ -203,7 +199,7 @@ function healthList(health) {
     h('dt', {}, 'Lag'),
     h('dd', {}, duration(health.lag_seconds)),
     h('dt', {}, 'Error streak'),
-    h('dd', {}, String(health.error_streak ?? 0)),
+    h('dd', { 'data-testid': 'error-streak' }, String(health.error_streak ?? 0)),
     h('dt', {}, 'Contacts synced'),
     h('dd', { 'data-testid': 'contacts-active' }, String(health.contacts_active)),
     h('dt', {}, 'Contacts deleted'),

@@ -7,6 +7,7 @@ set -uo pipefail
 source "$(dirname "$0")/local/env.sh"
 source "$ROOT/scripts/local/cluster.sh"
 source "$ROOT/scripts/local/install.sh"
+source "$ROOT/scripts/deploy/db-push-check.sh"
 cd "$ROOT"
 
 export NO_COLOR=1
@@ -96,7 +97,12 @@ TEST_PORT=$(free_port)
 TEST_CLUSTER=$(cluster_home "test-cluster-$$")
 trap 'throwaway_cluster_down "$TEST_CLUSTER"' EXIT
 failed_before=$FAILED
-check "cluster, bootstrap, migrations" throwaway_cluster_up "$TEST_CLUSTER" "$TEST_PORT"
+# Migrated by `supabase db push`, as a hosted deploy is (the database half of deploy:check); the
+# check's Vault values are then dropped so the suites see what a plain migration leaves.
+test_cluster_up() {
+  throwaway_cluster_bare "$@" && db_push_check "$@" && forget_pushed_vault_secrets "$@"
+}
+check "cluster, bootstrap, db push + Vault" test_cluster_up "$TEST_CLUSTER" "$TEST_PORT"
 
 if [ "$FAILED" -eq "$failed_before" ]; then
   export TEST_DB_URL="postgresql://postgres:${DB_PASSWORD}@${DB_HOST}:${TEST_PORT}/postgres"

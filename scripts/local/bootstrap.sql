@@ -80,6 +80,11 @@ grant execute on function vault.create_secret(text, text, text, uuid),
   to service_role;
 
 create extension if not exists pg_net with schema extensions;
+-- What Supabase's `issue_pg_net_access` event trigger adds when pg_net is created, run as
+-- supabase_admin (so the project's `postgres` role, which owns neither the objects nor these
+-- grants, cannot revoke them): usage on schema net for the API roles. The extension script
+-- itself grants its functions and tables to PUBLIC, as pg_net >= 0.12 does.
+grant usage on schema net to postgres, anon, authenticated, service_role;
 
 create extension if not exists pg_cron with schema pg_catalog;
 grant usage on schema cron to postgres;

@@ -73,10 +73,17 @@ cluster_running() {
   [ -f "$dir/data/postmaster.pid" ] && as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" status >/dev/null 2>&1
 }
 
+# cluster_start DIR [PORT]: start unless running; with PORT, on that port (a running cluster on
+# another port is restarted), so a changed DB_PORT takes effect on an existing cluster.
 cluster_start() {
-  local dir=$1
-  cluster_running "$dir" && return 0
-  as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log/postgres.log" -w -t 60 start >/dev/null ||
+  local dir=$1 port=${2:-}
+  if cluster_running "$dir"; then
+    [ -z "$port" ] || [ "$(sed -n 4p "$dir/data/postmaster.pid")" = "$port" ] && return 0
+    echo "Postgres: DB_PORT changed to $port; restarting it."
+    cluster_stop "$dir"
+  fi
+  as_pg_owner "$PG_BIN/pg_ctl" -D "$dir/data" -l "$dir/log/postgres.log" -w -t 60 \
+    ${port:+-o "-p $port"} start >/dev/null ||
     { tail -20 "$dir/log/postgres.log" >&2; return 1; }
 }
 
@@ -139,15 +146,21 @@ free_port() {
   done
 }
 
-# throwaway_cluster_up DIR PORT: a fresh cluster, bootstrapped, with pgTAP and our migrations;
-# for one test or benchmark run. Remove it with throwaway_cluster_down DIR.
-throwaway_cluster_up() {
+# throwaway_cluster_bare DIR PORT: a fresh cluster with the platform's objects and pgTAP, and
+# none of our migrations yet. Remove it with throwaway_cluster_down DIR.
+throwaway_cluster_bare() {
   local dir=$1 port=$2
   cluster_init "$dir" "$port" && cluster_start "$dir" &&
     cluster_bootstrap "$dir" "$port" &&
     cluster_psql_super "$dir" "$port" -c 'create extension if not exists pgtap with schema extensions' \
-      >/dev/null &&
-    STATE_DIR="$dir" cluster_migrate "$port"
+      >/dev/null
+}
+
+# throwaway_cluster_up DIR PORT: a fresh cluster, bootstrapped, with pgTAP and our migrations;
+# for one test or benchmark run. Remove it with throwaway_cluster_down DIR.
+throwaway_cluster_up() {
+  local dir=$1 port=$2
+  throwaway_cluster_bare "$dir" "$port" && STATE_DIR="$dir" cluster_migrate "$port"
 }
 
 throwaway_cluster_down() {

@@ -1,5 +1,8 @@
 // Local stand-in for the Supabase API gateway: serves each function's app.ts under
 // /functions/v1/<name>, applies its verify_jwt from config.toml, and publishes the stack's JWKS.
+// The stack runs it under `deno run --watch=supabase/functions/,supabase/config.toml`, so an
+// edited function (or _shared module, or verify_jwt) is what the next request runs, as with
+// `supabase functions serve`: Deno restarts the gateway with a fresh module graph.
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { createLocalJWKSet } from 'jose'
@@ -39,8 +42,8 @@ export interface GatewayOptions {
   jwks: Jwks
   /**
    * Variables set in Deno.env for the functions (they run in this process and read their config
-   * from it), e.g. SUPABASE_DB_URL. SUPABASE_JWT_SECRET, if set, also makes the gateway accept
-   * legacy HS256 tokens.
+   * from it), e.g. SUPABASE_DB_URL. LEGACY_JWT_SECRET (or SUPABASE_JWT_SECRET), if set, also
+   * makes the gateway accept legacy HS256 tokens.
    */
   env?: Record<string, string>
 }
@@ -102,7 +105,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const verifyJwt = await readVerifyJwt(options.configTomlPath, functions)
   const keys: JwtKeys = {
     jwks: createLocalJWKSet(options.jwks),
-    hs256Secret: options.env?.SUPABASE_JWT_SECRET,
+    hs256Secret: options.env?.LEGACY_JWT_SECRET ?? options.env?.SUPABASE_JWT_SECRET,
   }
   const apps = new Map<string, Promise<FetchApp>>()
 
@@ -221,8 +224,10 @@ async function main(): Promise<void> {
   if (!dbUrl) throw new Error('Set SUPABASE_DB_URL (or DB_ADMIN_URL) to the database URL')
   const key = await loadOrCreateSigningKey()
   const gateway = await serveGateway({
-    functionsDir: join(repoRoot, 'supabase', 'functions'),
-    configTomlPath: join(repoRoot, 'supabase', 'config.toml'),
+    // Other folders for tests of the gateway itself; the stack serves the repository's.
+    functionsDir: Deno.env.get('GATEWAY_FUNCTIONS_DIR') || join(repoRoot, 'supabase', 'functions'),
+    configTomlPath: Deno.env.get('GATEWAY_CONFIG_TOML') ||
+      join(repoRoot, 'supabase', 'config.toml'),
     jwks: publicJwks(key),
     env: { SUPABASE_DB_URL: dbUrl },
     port: Number(Deno.env.get('GATEWAY_PORT') || '54321'),

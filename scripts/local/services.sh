@@ -1,8 +1,11 @@
 # The long-running processes of the local stack besides Postgres: the Salesforce sandbox, the
 # functions gateway and the pg_net worker. Each runs in the background with a pid file and a
-# log under $STATE_DIR; starting one that already runs is a no-op. Sourced by stack.sh.
+# log under $STATE_DIR. Starting one that already runs with the same settings is a no-op; one
+# whose settings changed (a variable it reads, or its command) is restarted, so
+# `APP_REDIRECT_ALLOWLIST=... npm start` takes effect on a running stack. Sourced by stack.sh.
 
 RUN_DIR="$STATE_DIR/run"
+SANDBOX_STATE_FILE_PATH="$STATE_DIR/sandbox/salesforce.json"
 LOG_DIR_SERVICES="$STATE_DIR/logs"
 
 service_pid() { cat "$RUN_DIR/$1.pid" 2>/dev/null; }
@@ -14,18 +17,55 @@ service_running() {
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
-# start_service NAME PORT CMD...: start unless running; wait until PORT answers (0 = no port).
+# Names of the variables the functions read: the keys of the zod sections in config.ts, where
+# "every key is an environment variable name", so a setting added there is watched here too.
+function_setting_names() {
+  grep -oE '^ +[A-Z][A-Z0-9_]+:' "$ROOT/supabase/functions/_shared/config.ts" | tr -d ' :' | sort -u
+}
+
+# service_settings NAME CMD...: what NAME runs with, one `VAR <sha256 of value>` line per
+# variable it reads (hashed: the file must not hold secrets), after its command line.
+service_settings() {
+  local name=$1 names var
+  shift
+  case "$name" in
+    sandbox) names="GATEWAY_PORT $(compgen -e | grep -E '^SANDBOX_' || true)" ;;
+    gateway) names="$(function_setting_names) GATEWAY_PORT GATEWAY_HOST" ;;
+    *) names="SUPABASE_DB_URL" ;;
+  esac
+  echo "command $*"
+  for var in $names; do
+    if [ -n "${!var+set}" ]; then
+      echo "$var $(printf '%s' "${!var}" | sha256sum | cut -c1-16)"
+    fi
+  done | sort -u
+}
+
+# changed_settings OLD NEW: the names whose lines differ, comma-separated.
+changed_settings() {
+  diff <(echo "$1") <(echo "$2") | sed -nE 's/^[<>] ([^ ]+).*/\1/p' | sort -u | paste -sd, -
+}
+
+# start_service NAME PORT CMD...: start unless running with the same settings (else restart);
+# wait until PORT answers (0 = no port).
 start_service() {
-  local name=$1 port=$2
+  local name=$1 port=$2 settings previous
   shift 2
   mkdir -p "$RUN_DIR" "$LOG_DIR_SERVICES"
-  service_running "$name" && return 0
+  settings=$(service_settings "$name" "$@")
+  if service_running "$name"; then
+    previous=$(cat "$RUN_DIR/$name.settings" 2>/dev/null || true)
+    [ "$previous" = "$settings" ] && return 0
+    echo "$name: settings changed ($(changed_settings "$previous" "$settings")); restarting it."
+    stop_service "$name"
+  fi
   if [ "$port" != 0 ] && port_open "$port"; then
     echo "Port $port is taken by another process; set the port variable to use another (see README)." >&2
     return 1
   fi
   setsid nohup "$@" >>"$LOG_DIR_SERVICES/$name.log" 2>&1 </dev/null &
   echo $! >"$RUN_DIR/$name.pid"
+  echo "$settings" >"$RUN_DIR/$name.settings"
   local i
   for i in $(seq 1 150); do
     if [ "$port" = 0 ] || port_open "$port"; then return 0; fi
@@ -37,13 +77,23 @@ start_service() {
   return 1
 }
 
+# stop_service NAME: SIGTERM to its process group, then wait for it to exit (the sandbox saves
+# its state on the way out, and a restart needs the port back); SIGKILL after 10 s.
 stop_service() {
-  local pid
+  local pid i
   pid=$(service_pid "$1")
   if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
     kill -- "-$pid" 2>/dev/null || kill "$pid" 2>/dev/null
+    for i in $(seq 1 50); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.2
+    done
+    if kill -0 "$pid" 2>/dev/null; then
+      echo "$1 did not stop within 10 s; killing it." >&2
+      kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null
+    fi
   fi
-  rm -f "$RUN_DIR/$1.pid"
+  rm -f "$RUN_DIR/$1.pid" "$RUN_DIR/$1.settings"
 }
 
 dev_db_url() { echo "postgresql://postgres:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/postgres"; }
@@ -60,6 +110,8 @@ function_env() {
   export SALESFORCE_CLIENT_ID="${SALESFORCE_CLIENT_ID:-3MVG9sandboxLocalCrmSyncClientId}"
   export SALESFORCE_CLIENT_SECRET="${SALESFORCE_CLIENT_SECRET:-sandbox-local-crm-sync-secret}"
   export SANDBOX_CLIENT_ID="$SALESFORCE_CLIENT_ID" SANDBOX_CLIENT_SECRET="$SALESFORCE_CLIENT_SECRET"
+  # The sandbox's orgs, records, grants and tokens outlive `stack down`; `stack reset` deletes it.
+  export SANDBOX_STATE_FILE="$SANDBOX_STATE_FILE_PATH"
   export PUBLIC_FUNCTIONS_URL="${PUBLIC_FUNCTIONS_URL:-http://127.0.0.1:$GATEWAY_PORT/functions/v1}"
   export APP_REDIRECT_ALLOWLIST="${APP_REDIRECT_ALLOWLIST:-http://127.0.0.1:$GATEWAY_PORT/,http://localhost:3000/}"
   export SYNC_CRON_SECRET
@@ -97,7 +149,9 @@ services_up() {
   function_env
   start_service sandbox "$SANDBOX_PORT" deno run -A "$ROOT/scripts/sandbox/salesforce/main.ts" \
     --port "$SANDBOX_PORT"
-  start_service gateway "$GATEWAY_PORT" deno run -A "$ROOT/scripts/local/gateway.ts"
+  # --watch: an edited function is what the next request runs (see gateway.ts).
+  start_service gateway "$GATEWAY_PORT" env NO_COLOR=1 deno run -A --no-clear-screen \
+    --watch="$ROOT/supabase/functions/,$ROOT/supabase/config.toml" "$ROOT/scripts/local/gateway.ts"
   start_service net-worker 0 deno run -A "$ROOT/scripts/local/net-worker.ts"
 }
 

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The local stack without Docker: `stack.sh up|down|status|reset|env`.
 #   up      install what is missing, start Postgres (bootstrap + migrations + seed), the
-#           Salesforce sandbox, the functions gateway and the pg_net worker; reuse what runs
-#   down    stop everything (data is kept)
+#           Salesforce sandbox, the functions gateway and the pg_net worker; reuse what runs,
+#           restart a service whose settings changed
+#   down    stop everything (data is kept: the database, and the sandbox's orgs and tokens)
 #   status  say what runs where
-#   reset   down, delete the cluster's data, up again
+#   reset   down, delete the database and the sandbox's state, up again
 #   env     print the environment a function or a curl session needs
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
@@ -20,7 +21,7 @@ case "$cmd" in
     ensure_installed
     mkdir -p "$STATE_DIR"
     cluster_init "$DEV_CLUSTER" "$DB_PORT"
-    cluster_start "$DEV_CLUSTER"
+    cluster_start "$DEV_CLUSTER" "$DB_PORT"
     cluster_bootstrap "$DEV_CLUSTER" "$DB_PORT"
     cluster_migrate "$DB_PORT"
     seed_once
@@ -31,13 +32,13 @@ case "$cmd" in
   down)
     services_down
     cluster_stop "$DEV_CLUSTER"
-    echo "Local stack stopped (data kept in $DEV_CLUSTER)."
+    echo "Local stack stopped (data kept in $DEV_CLUSTER and $SANDBOX_STATE_FILE_PATH)."
     ;;
   status) print_status ;;
   reset)
     services_down
     cluster_stop "$DEV_CLUSTER"
-    rm -rf "$DEV_CLUSTER" "$STATE_DIR/seeded" "$STATE_DIR/secrets"
+    rm -rf "$DEV_CLUSTER" "$STATE_DIR/seeded" "$STATE_DIR/secrets" "$SANDBOX_STATE_FILE_PATH"
     exec "$0" up
     ;;
   env) print_env ;;

@@ -1,6 +1,7 @@
 -- Who may do what to public.integrations: anon, a user of another business, a member, an
 -- admin and an owner, each against select / insert / update / delete; and the server-owned
--- columns (status, instance_url) that no tenant may write, whatever their role.
+-- columns (status, instance_url) that no tenant may write, whatever their role. Nobody deletes
+-- through the Data API: disconnecting is the integrations function's (see 050).
 begin;
 select plan(28);
 
@@ -41,7 +42,7 @@ select tests.authenticate_as('admin@a.test');
 select is(tests.attempt((select sql from stmt where name = 'read')), 'allowed', 'an admin reads the integration');
 select is(tests.attempt((select sql from stmt where name = 'create')), 'allowed', 'an admin creates an integration');
 select is(tests.attempt((select sql from stmt where name = 'rename')), 'allowed', 'an admin renames an integration');
-select is(tests.attempt((select sql from stmt where name = 'delete')), 'allowed', 'an admin deletes an integration');
+select is(tests.attempt((select sql from stmt where name = 'delete')), 'refused', 'an admin cannot delete an integration (disconnect goes through the function)');
 select is(tests.attempt($$ update public.integrations set status = 'active' where id = 'a1000000-0000-4000-8000-00000000000a' $$), 'refused', 'an admin cannot set the status (server-owned)');
 select is(tests.attempt($$ update public.integrations set instance_url = 'https://evil.example' where id = 'a1000000-0000-4000-8000-00000000000a' $$), 'refused', 'an admin cannot point instance_url elsewhere');
 select is(tests.attempt($$ insert into public.integrations (business_id, provider, name, status) values ('a0000000-0000-4000-8000-00000000000a', 'salesforce', 'Sneaky', 'active') $$), 'refused', 'an admin cannot create an integration already active');
@@ -52,7 +53,7 @@ select tests.authenticate_as('owner@a.test');
 select is(tests.attempt((select sql from stmt where name = 'read')), 'allowed', 'an owner reads the integration');
 select is(tests.attempt((select sql from stmt where name = 'create')), 'allowed', 'an owner creates an integration');
 select is(tests.attempt((select sql from stmt where name = 'rename')), 'allowed', 'an owner renames an integration');
-select is(tests.attempt((select sql from stmt where name = 'delete')), 'allowed', 'an owner deletes an integration');
+select is(tests.attempt((select sql from stmt where name = 'delete')), 'refused', 'an owner cannot delete an integration (disconnect goes through the function)');
 select is(tests.attempt($$ update public.integrations set last_error = null, connected_at = now() where id = 'a1000000-0000-4000-8000-00000000000a' $$), 'refused', 'an owner cannot write server-owned columns either');
 select tests.clear_authentication();
 

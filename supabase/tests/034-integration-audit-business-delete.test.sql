@@ -11,7 +11,10 @@ insert into public.integrations (id, business_id, provider, name) values
   ('a1000000-0000-4000-8000-00000000000a', 'a0000000-0000-4000-8000-00000000000a', 'salesforce', 'One'),
   ('a2000000-0000-4000-8000-00000000000a', 'a0000000-0000-4000-8000-00000000000a', 'salesforce', 'Two');
 
+-- Tenants cannot delete integrations through the Data API (050); the service can, on a user's
+-- behalf, and the audit names that user.
 select tests.authenticate_as('owner@a.test');
+set local role service_role;
 delete from public.integrations where id = 'a1000000-0000-4000-8000-00000000000a';
 select tests.clear_authentication();
 select is(

@@ -145,7 +145,12 @@ Deno.test({
       await page.getByRole('button', { name: 'Refresh' }).click()
       await waitForStatus(page, 'Up to date')
       const card = page.getByRole('article', { name: /Acme CRM/ })
-      // The counts come from GET /integrations/{id}/health (h-local); asserted once it lands.
+      assert.equal(
+        (await card.getByTestId('contacts-active').textContent())?.trim(),
+        String(contactCount),
+        'the first sync counts every contact',
+      )
+      await card.getByRole('table', { name: 'Recent runs of Acme CRM' }).getByText('cron').waitFor()
       await shot(page, '3-first-sync')
 
       // Sync now succeeds and says what it did.
@@ -158,8 +163,18 @@ Deno.test({
       const failure = await waitForStatus(page, 'Sync of Acme CRM failed')
       assert.match(failure, /salesforce_/)
       assert.equal(await page.getByRole('status').getAttribute('class'), 'error')
-      const lastError = await card.getByText(/^Last error: .{10,}/).textContent()
-      assert.ok(lastError, 'the integration shows the failure message')
+      // The failed run, its code and message, at the top of the recent runs.
+      const failedRun = card.getByRole('table', { name: 'Recent runs of Acme CRM' })
+        .getByRole('row').nth(1)
+      assert.match((await failedRun.textContent()) ?? '', /failed/)
+      const runError = (await failedRun.getByRole('cell').last().textContent()) ?? ''
+      assert.match(runError, /^salesforce_\w+: .{10,}/, 'the run shows its error code and message')
+      assert.equal(
+        (await card.getByTestId('error-streak').textContent())?.trim(),
+        '1',
+        'the error streak counts it',
+      )
+      await card.getByText(/^Last error: .{10,}/).waitFor()
       await shot(page, '4-sync-failed')
 
       // Disconnect (confirmed in the dialog).

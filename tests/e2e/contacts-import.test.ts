@@ -79,7 +79,6 @@ Deno.test('contacts import: 15- and 18-character ids collapse; missing and delet
         source_ids: [
           ids[0],
           ids[0].slice(0, 15), // the same contact, 15 characters
-          ids[0].toLowerCase(), // and case-insensitively
           ids[1].slice(0, 15),
           ids[9], // deleted
           missing15,
@@ -138,6 +137,8 @@ Deno.test('contacts import: malformed bodies are 400s', async () => {
       { ...base, source_ids: ["003' OR Id != '"] },
       { ...base, source_ids: ['001D000000IRFmaIAH'] },
       { ...base, source_ids: ['003RO0000035WQgYAN'] },
+      // Case-safe, not case-insensitive: a re-cased 18-character id names no Contact.
+      { ...base, source_ids: ['003RO0000035WQgYAM'.toLowerCase()] },
       { integration_id: 'x', campaign_id: world.campaignId, source_ids: ['003RO0000035WQg'] },
     ]
     for (const body of bodies) {

@@ -13,6 +13,7 @@ import {
 } from '../helpers/connect-world.ts'
 import { setEnv } from '../helpers/env.ts'
 import { eventTypes, readStoredTokens } from '../helpers/integrations.ts'
+import { invoke, supabaseAs } from '../helpers/supabase-client.ts'
 
 const json = (body: unknown): RequestInit => ({
   headers: { 'content-type': 'application/json' },
@@ -37,6 +38,18 @@ function routesOf(id: string): Array<[string, string, RequestInit]> {
     ['GET', `/functions/v1/integrations/${id}/events`, {}],
     ['GET', `/functions/v1/authorize/salesforce?${authorize}`, {}],
   ]
+}
+
+/**
+ * DELETE /integrations/<path> as the owner through supabase-js's functions.invoke, as the app's
+ * "Disconnect" button does; the answer joins what the world checks for secrets.
+ */
+async function disconnect(world: World, path: string): Promise<Response> {
+  const client = await supabaseAs(world.gateway, world.owner)
+  const response = await invoke(client, `integrations/${path}`, { method: 'DELETE' })
+  const text = await response.text()
+  world.seen.push({ what: `DELETE ${path}`, text })
+  return new Response(text, { status: response.status, headers: response.headers })
 }
 
 async function errorCode(response: Response): Promise<string> {
@@ -103,10 +116,7 @@ Deno.test('integrations API: disconnect revokes at Salesforce and forgets; a sec
     const id = await connected(world)
     const stored = await readStoredTokens(world.sql, id)
     const since = world.sandbox.control.lastRequestSeq()
-    const first = await world.call(`/functions/v1/integrations/${id}`, {
-      method: 'DELETE',
-      as: world.owner,
-    })
+    const first = await disconnect(world, id)
     assert.equal(first.status, 200)
     const body = await first.json()
     assert.equal(body.integration.status, 'disconnected')
@@ -131,10 +141,7 @@ Deno.test('integrations API: disconnect revokes at Salesforce and forgets; a sec
     assert.equal(event.actor_id, world.owner)
     assert.equal(event.metadata.revocation, 'revoked')
 
-    const second = await world.call(`/functions/v1/integrations/${id}`, {
-      method: 'DELETE',
-      as: world.owner,
-    })
+    const second = await disconnect(world, id)
     assert.equal(second.status, 200)
     assert.deepEqual(await second.json(), body)
     assert.deepEqual(await eventTypes(world.sql, id), ['connected', 'disconnected'])
@@ -160,10 +167,7 @@ Deno.test('integrations API: DELETE ?purge=true erases the contacts synced from 
         contact(null, 'manual', 'm-1'),
       ])
     }`
-    const response = await world.call(`/functions/v1/integrations/${id}?purge=true`, {
-      method: 'DELETE',
-      as: world.owner,
-    })
+    const response = await disconnect(world, `${id}?purge=true`)
     assert.equal(response.status, 200)
     await response.body?.cancel()
     const left = await world.sql<{ source_id: string }[]>`

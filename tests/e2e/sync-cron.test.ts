@@ -3,6 +3,7 @@
 // owners and admins only.
 import assert from 'node:assert/strict'
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts'
+import { invoke, supabaseClient } from '../helpers/supabase-client.ts'
 import { assertMatchesSandbox } from '../helpers/sync-truth.ts'
 import { syncState, type SyncWorld, withSyncWorld } from '../helpers/sync-world.ts'
 import { addMember, createBusiness, createUser } from '../helpers/test-db.ts'
@@ -105,9 +106,10 @@ Deno.test('sync-cron: owners and admins can sync now; members, outsiders and ove
     await addMember(world.sql, world.businessId, adminId, 'admin')
     const otherBusiness = await createBusiness(world.sql, { name: 'Other', ownerId: outsiderId })
     const gateway = await gatewayFor(world)
-    const path = `${cronPath}/integrations/${org.integrationId}`
+    // "Sync now" as the app's button sends it: supabase-js functions.invoke, POST with no body.
+    const path = `sync-cron/integrations/${org.integrationId}`
     const post = async (token?: string, at = path) => {
-      const response = await gateway.request(at, { method: 'POST', token })
+      const response = await invoke(supabaseClient(gateway.url, token), at, { method: 'POST' })
       return { status: response.status, body: await response.json() }
     }
     try {
@@ -117,7 +119,7 @@ Deno.test('sync-cron: owners and admins can sync now; members, outsiders and ove
       const asOutsider = await post(await gateway.mint({ sub: outsiderId }))
       assert.deepEqual([asOutsider.status, asOutsider.body.error.code], [404, 'not_found'])
       const adminToken = await gateway.mint({ sub: adminId })
-      const badId = await post(adminToken, `${cronPath}/integrations/not-a-uuid`)
+      const badId = await post(adminToken, 'sync-cron/integrations/not-a-uuid')
       assert.deepEqual([badId.status, badId.body.error.code], [400, 'validation_failed'])
 
       const ran = await post(adminToken)

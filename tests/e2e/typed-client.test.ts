@@ -1,11 +1,17 @@
 // The typed client generated from openapi.json, used as a frontend would: connect an integration,
-// sync it, read its contacts live and synced, read its events, disconnect. Every answer is also
-// checked against the document (typed-client.ts), so the types and the server cannot drift.
+// sync it, read its health, runs and contacts (live and synced) and its events, disconnect. Every
+// answer is also checked against the document (typed-client.ts): types and server cannot drift.
 import assert from 'node:assert/strict'
-import { appUrl, clickOnApprovalPage, rememberTokens, withWorld } from '../helpers/connect-world.ts'
+import {
+  appUrl,
+  clickOnApprovalPage,
+  followCallback,
+  rememberTokens,
+  withWorld,
+} from '../helpers/connect-world.ts'
 import { typedClient } from '../helpers/typed-client.ts'
 
-Deno.test('typed client: connect, sync now, contacts synced and live, events, disconnect', async () => {
+Deno.test('typed client: connect, sync now, health and runs, contacts synced and live, events, disconnect', async () => {
   await withWorld({}, async (world) => {
     const api = typedClient(world.gateway, () => world.gateway.mint({ sub: world.owner }))
 
@@ -24,10 +30,14 @@ Deno.test('typed client: connect, sync now, contacts synced and live, events, di
     })
     assert.equal(authorize.response.status, 200)
     const callback = await clickOnApprovalPage(world, authorize.data!.url, 'Allow')
-    const back = await world.visit(callback)
-    assert.equal(back.status, 302)
-    const final = new URL(back.headers.get('location')!)
-    assert.equal(final.origin + final.pathname, appUrl)
+    const landing = await followCallback(world, callback)
+    assert.equal(landing.origin + landing.pathname, appUrl)
+    const completed = await api.POST('/callback/complete', {
+      body: { ticket: landing.searchParams.get('ticket')! },
+    })
+    assert.equal(completed.response.status, 200)
+    assert.equal(completed.data!.status, 'connected')
+    assert.equal(completed.data!.integration.id, id)
     await rememberTokens(world, id)
 
     const read = await api.GET('/integrations/{id}', { params: { path: { id } } })
@@ -47,6 +57,12 @@ Deno.test('typed client: connect, sync now, contacts synced and live, events, di
     })
     assert.equal(live.data!.contacts.length, 2)
     assert.ok(live.data!.next_cursor, 'a second page follows')
+
+    const health = await api.GET('/integrations/{id}/health', { params: { path: { id } } })
+    assert.equal(health.data!.health.contacts_active, 5)
+    assert.equal(health.data!.health.error_streak, 0)
+    const runs = await api.GET('/integrations/{id}/runs', { params: { path: { id } } })
+    assert.equal(runs.data!.runs[0].status, 'succeeded')
 
     const events = await api.GET('/integrations/{id}/events', { params: { path: { id } } })
     assert.ok(events.data!.events.some((event) => event.type === 'connected'))

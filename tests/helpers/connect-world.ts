@@ -1,12 +1,15 @@
 // A world for end-to-end tests of the connect flow: our functions behind the in-process gateway,
-// a real migrated database, the Salesforce sandbox with its approval page, and a browser's steps.
-// Every run ends by checking that no token, code, verifier or client secret it handled reached
-// a log line or one of our responses.
+// a real migrated database, the Salesforce sandbox with its approval page, a browser's steps, and
+// the app's frontend calling our functions through supabase-js as a signed-in user. Every run
+// ends by checking that no token, code, verifier or client secret it handled reached a log line
+// or one of our responses, and that no completion ticket reached a log line.
 import assert from 'node:assert/strict'
+import { createClient, FunctionsHttpError, type SupabaseClient } from '@supabase/supabase-js'
 import { parseForm, submitForm } from './browser.ts'
 import { setEnv } from './env.ts'
 import { startTestGateway, type TestGateway } from './gateway.ts'
 import { readStoredTokens } from './integrations.ts'
+import { documentCheckedFetch } from './openapi-check.ts'
 import { captureLogs } from './logs.ts'
 import {
   type AppInfo,
@@ -27,6 +30,8 @@ import {
 } from './test-db.ts'
 
 export const appUrl = 'https://app.example.test/settings/integrations'
+/** The app page a browser with an untrusted state is sent to, when the operator set one. */
+export const appErrorUrl = `${appUrl}/connect-error`
 
 export interface Seen {
   what: string
@@ -45,12 +50,16 @@ export interface World {
   businessId: string
   /** Every secret the runs handled; none may show up in `seen` or the logs. */
   secrets: Set<string>
+  /** Completion tickets: the app gets them in a redirect, but no log line may hold one. */
+  tickets: Set<string>
   /** Every body and Location our gateway sent back. */
   seen: Seen[]
   /** Calls a function as `userId` (or anonymously) and records what came back. */
   call(path: string, init?: RequestInit & { as?: string }): Promise<Response>
   /** The browser visiting a URL without following redirects; gateway answers are recorded. */
   visit(url: string): Promise<Response>
+  /** The app's supabase-js client, signed in as `userId`; what it receives is recorded. */
+  supabase(userId: string): SupabaseClient
 }
 
 /** Reads the whole answer once, remembers it, and hands the caller an unread copy. */
@@ -64,14 +73,21 @@ async function record(world: Pick<World, 'seen'>, what: string, response: Respon
 }
 
 export async function withWorld(
-  options: { rotateRefreshTokens?: boolean },
+  options: {
+    rotateRefreshTokens?: boolean
+    /** Sets APP_ERROR_REDIRECT_URL to `appErrorUrl`; unset by default. */
+    appErrorPage?: boolean
+  },
   run: (world: World) => Promise<void>,
 ): Promise<void> {
   const dbUrl = requireTestDbUrl()
   const sql = adminSql(dbUrl)
   const logs = captureLogs()
   const sandbox = startSandbox()
-  const org = createOrg(sandbox, { autoApprove: false, ...options })
+  const org = createOrg(sandbox, {
+    autoApprove: false,
+    rotateRefreshTokens: options.rotateRefreshTokens,
+  })
   const tag = crypto.randomUUID().slice(0, 8)
   const userIds: string[] = []
   const businessIds: string[] = []
@@ -89,9 +105,19 @@ export async function withWorld(
     gateway = await startTestGateway({ dbUrl, env: salesforceEnv(sandbox, org.app) })
     const functionsUrl = `${gateway.url}/functions/v1`
     const callbackUrl = `${functionsUrl}/callback/salesforce`
-    restoreEnv = setEnv({ PUBLIC_FUNCTIONS_URL: functionsUrl, APP_REDIRECT_ALLOWLIST: appUrl })
+    restoreEnv = setEnv({
+      PUBLIC_FUNCTIONS_URL: functionsUrl,
+      APP_REDIRECT_ALLOWLIST: appUrl,
+      APP_ERROR_REDIRECT_URL: options.appErrorPage ? appErrorUrl : undefined,
+    })
     sandbox.control.updateApp(org.app.clientId, { callbackUrls: [callbackUrl] })
     const gw = gateway
+    // Every answer of our functions is checked against openapi.json on the way.
+    const checkedFetch = documentCheckedFetch()
+    const recordingFetch = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const request = new Request(input, init)
+      return await record(world, `${request.method} ${request.url}`, await checkedFetch(request))
+    }
     const world: World = {
       sql,
       sandbox,
@@ -103,6 +129,7 @@ export async function withWorld(
       stranger,
       businessId,
       secrets: new Set([org.app.clientSecret]),
+      tickets: new Set(),
       seen: [],
       call: async (path, { as, ...init } = {}) =>
         await record(
@@ -114,9 +141,15 @@ export async function withWorld(
           }),
         ),
       visit: async (url) => {
-        const response = await fetch(url, { redirect: 'manual' })
+        const response = await checkedFetch(url, { redirect: 'manual' })
         return url.startsWith(gw.url) ? await record(world, url, response) : response
       },
+      // As a frontend signed in with Supabase Auth: the session's access token on every call.
+      supabase: (userId) =>
+        createClient(gw.url, 'anon-key-of-the-test-gateway', {
+          accessToken: async () => await gw.mint({ sub: userId }),
+          global: { fetch: recordingFetch },
+        }),
     }
     await run(world)
     assertNoSecretLeaked(world, logs.lines)
@@ -139,43 +172,91 @@ function assertNoSecretLeaked(world: World, logLines: string[]): void {
       assert.ok(!text.includes(secret), `the response to ${what} leaks a secret`)
     }
   }
+  for (const ticket of world.tickets) {
+    for (const line of logLines) assert.ok(!line.includes(ticket), `a log line leaks: ${line}`)
+  }
+}
+
+// --- the app's frontend ---
+
+/** What a function answered a supabase-js call: the status and the JSON body, error or not. */
+export interface Invoked {
+  status: number
+  // deno-lint-ignore no-explicit-any
+  body: any
+}
+
+/**
+ * Calls one of our functions as the app's frontend does, `supabase.functions.invoke`, signed in
+ * as `as`. `name` is the function and path (`authorize/salesforce?integration_id=...`).
+ */
+export async function invoke(
+  world: World,
+  as: string,
+  name: string,
+  options: { method?: 'GET' | 'POST' | 'PATCH' | 'DELETE'; body?: Record<string, unknown> } = {},
+): Promise<Invoked> {
+  const { data, error, response } = await world.supabase(as).functions.invoke(name, options)
+  if (error) {
+    assert.ok(error instanceof FunctionsHttpError, `${name}: ${error}`)
+    const answer = error.context as Response
+    return { status: answer.status, body: await answer.json() }
+  }
+  return { status: response!.status, body: data }
 }
 
 // --- the browser's steps ---
 
 export async function createIntegration(world: World, name = 'Main org'): Promise<string> {
-  const response = await world.call('/functions/v1/integrations', {
-    as: world.owner,
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ business_id: world.businessId, name }),
+  const created = await invoke(world, world.owner, 'integrations', {
+    body: { business_id: world.businessId, name },
   })
-  assert.equal(response.status, 201)
-  return (await response.json()).integration.id
+  assert.equal(created.status, 201)
+  return created.body.integration.id
 }
 
-/** Asks our authorize function for the Salesforce URL; remembers the bound verifier. */
-export async function authorizeUrl(world: World, integrationId: string): Promise<string> {
+/**
+ * Asks our authorize function for the Salesforce URL, as the app does for a signed-in owner (or
+ * `as`); remembers the bound verifier.
+ */
+export async function authorizeUrl(
+  world: World,
+  integrationId: string,
+  as = world.owner,
+): Promise<string> {
   const query = new URLSearchParams({ integration_id: integrationId, redirect_to: appUrl })
-  const response = await world.call(`/functions/v1/authorize/salesforce?${query}`, {
-    as: world.owner,
-  })
-  assert.equal(response.status, 200)
-  assert.equal(response.headers.get('cache-control'), 'no-store')
-  const { url } = await response.json()
+  const { data, error, response } = await world.supabase(as).functions.invoke(
+    `authorize/salesforce?${query}`,
+    { method: 'GET' },
+  )
+  assert.equal(error, null)
+  assert.equal(response?.headers.get('cache-control'), 'no-store')
   const [state] = await world.sql<{ code_verifier: string }[]>`
     select code_verifier from private.oauth_states
      where integration_id = ${integrationId} and consumed_at is null
      order by created_at desc limit 1`
   world.secrets.add(state.code_verifier)
-  return url
+  return data.url
 }
 
-/** Opens the Salesforce URL, finds the approval form and clicks `button`; returns the redirect. */
-export async function clickOnApprovalPage(world: World, url: string, button: 'Allow' | 'Deny') {
+/**
+ * Opens the Salesforce URL, finds the approval form and clicks `button`, logged in as the page's
+ * default user (the admin of the world's org) or as `username`; returns the redirect.
+ */
+export async function clickOnApprovalPage(
+  world: World,
+  url: string,
+  button: 'Allow' | 'Deny',
+  username?: string,
+) {
   const page = await world.visit(url)
   assert.equal(page.status, 200)
   const form = parseForm(await page.text(), url)
+  if (username) {
+    const field = form.fields.find(([name]) => name === 'username')
+    assert.ok(field, 'the approval page asks who logs in')
+    field[1] = username
+  }
   const answer = await submitForm(form, button)
   await answer.body?.cancel()
   assert.equal(answer.status, 302)
@@ -185,7 +266,33 @@ export async function clickOnApprovalPage(world: World, url: string, button: 'Al
   return location
 }
 
-/** The whole browser walk; returns the callback URL Salesforce sent and our final redirect. */
+/**
+ * The browser arriving at our callback from Salesforce: a redirect that keeps its URL out of the
+ * next page's Referer. Returns the app page it is sent to; a ticket there is remembered.
+ */
+export async function followCallback(world: World, callback: string): Promise<URL> {
+  const answer = await world.visit(callback)
+  assert.equal(answer.status, 302)
+  assert.equal(answer.headers.get('referrer-policy'), 'no-referrer')
+  assert.equal(answer.headers.get('cache-control'), 'no-store')
+  const landing = new URL(answer.headers.get('location')!)
+  const ticket = landing.searchParams.get('ticket')
+  if (ticket) world.tickets.add(ticket)
+  return landing
+}
+
+/** The app page, signed in as `as`, finishing the connection with the ticket it was given. */
+export async function completeOnAppPage(world: World, landing: URL, as: string): Promise<Invoked> {
+  const ticket = landing.searchParams.get('ticket')
+  assert.ok(ticket, 'the app page got a ticket')
+  return await invoke(world, as, 'callback/complete', { body: { ticket } })
+}
+
+/**
+ * The whole walk of the owner who started it: authorize, one click on the approval page, our
+ * callback, and the app page that completes the connection by itself when it got a ticket.
+ * Returns the callback URL Salesforce sent, the app page URL (`final`) and the completion.
+ */
 export async function connectThroughBrowser(
   world: World,
   integrationId: string,
@@ -199,10 +306,20 @@ export async function connectThroughBrowser(
     button,
   )
   assert.ok(callback.startsWith(`${world.callbackUrl}?`), 'Salesforce redirects to our callback')
-  const final = await world.visit(callback)
-  assert.equal(final.status, 302)
-  assert.equal(final.headers.get('referrer-policy'), 'no-referrer')
-  return { callback, final: new URL(final.headers.get('location')!) }
+  const final = await followCallback(world, callback)
+  assert.equal(final.origin + final.pathname, appUrl)
+  const completed = final.searchParams.has('ticket')
+    ? await completeOnAppPage(world, final, world.owner)
+    : undefined
+  return { callback, final, completed }
+}
+
+/** The completion said the integration is connected. */
+export function assertConnected(completed: Invoked | undefined, integrationId: string) {
+  assert.equal(completed?.status, 200, JSON.stringify(completed?.body))
+  assert.equal(completed.body.status, 'connected')
+  assert.equal(completed.body.integration.id, integrationId)
+  assert.equal(completed.body.integration.status, 'active')
 }
 
 export async function integrationRow(world: World, id: string) {
@@ -242,7 +359,18 @@ export function assertFailedRedirect(final: URL, integrationId: string, error: s
   assert.equal(final.searchParams.get('error'), error)
   assert.equal(final.searchParams.get('integration_id'), integrationId)
   assert.ok((final.searchParams.get('message') ?? '').length > 10, 'a human message')
-  assert.equal(final.searchParams.get('status'), null)
+  assert.equal(final.searchParams.get('ticket'), null)
+}
+
+/** The completion failed with `code`, and said why in words. */
+export function assertFailedCompletion(
+  completed: Invoked | undefined,
+  status: number,
+  code: string,
+) {
+  assert.equal(completed?.status, status, JSON.stringify(completed?.body))
+  assert.equal(completed.body.error.code, code)
+  assert.ok(completed.body.error.message.length > 10, 'a human message')
 }
 
 export async function assertNoTokenAndStatus(

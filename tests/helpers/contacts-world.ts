@@ -1,6 +1,7 @@
 // A world for the contacts function's end-to-end tests: the in-process gateway, a Salesforce
 // sandbox org connected to Acme's integration, a campaign, and an outsider who belongs to another
 // business. Built on the shared gateway, database and sandbox helpers; removed after each test.
+// Tests call the function through supabase-js (`functions.invoke`), as a frontend does.
 import { startTestGateway, type TestGateway } from './gateway.ts'
 import { createIntegration, storeConnection } from './integrations.ts'
 import { captureLogs } from './logs.ts'
@@ -13,6 +14,7 @@ import {
   salesforceEnv,
   startSandbox,
 } from './salesforce-sandbox.ts'
+import { invoke, type InvokeOptions, supabaseClient } from './supabase-client.ts'
 import {
   type AdminSql,
   adminSql,
@@ -21,8 +23,6 @@ import {
   deleteFixtures,
   requireTestDbUrl,
 } from './test-db.ts'
-
-export const contactsPath = '/functions/v1/contacts'
 
 export interface ContactsWorld {
   sql: AdminSql
@@ -41,8 +41,11 @@ export interface ContactsWorld {
   otherBusinessId: string
   otherIntegrationId: string
   otherCampaignId: string
-  /** fetch against the contacts function; `token` undefined is an anonymous call. */
-  call(path: string, init?: RequestInit & { token?: string }): Promise<Response>
+  /**
+   * `functions.invoke('contacts<path>')` with supabase-js signed in with `token` (undefined: an
+   * anonymous client); the answer as a Response whatever its status.
+   */
+  call(path: string, init?: InvokeOptions & { token?: string }): Promise<Response>
   /** POST /contacts/import as `token` (the owner's by default). */
   importIds(body: Record<string, unknown>, token?: string): Promise<Response>
   /** Salesforce query calls (first pages and queryMore) on Acme's org since `sinceSeq`. */
@@ -105,7 +108,8 @@ export async function withContactsWorld(
       env: { ...salesforceEnv(sandbox, org.app), ...options.env },
     })
     const gw = gateway
-    const call: ContactsWorld['call'] = (path, init) => gw.request(`${contactsPath}${path}`, init)
+    const call: ContactsWorld['call'] = (path, { token, ...init } = {}) =>
+      invoke(supabaseClient(gw.url, token), `contacts${path}`, init)
     const ownerToken = await gw.mint({ sub: ownerId })
     await run({
       sql,
@@ -123,13 +127,7 @@ export async function withContactsWorld(
       otherIntegrationId,
       otherCampaignId,
       call,
-      importIds: (body, token = ownerToken) =>
-        call('/import', {
-          method: 'POST',
-          token,
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(body),
-        }),
+      importIds: (body, token = ownerToken) => call('/import', { method: 'POST', token, body }),
       queryCalls: (sinceSeq) =>
         sandbox.control.requests({ orgId: org.orgId, sinceSeq }).filter((entry) =>
           entry.endpoint === 'query' || entry.endpoint === 'queryMore'

@@ -5,10 +5,14 @@ function base64url(value: unknown): string {
   return btoa(JSON.stringify(value)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '')
 }
 
-/** A well-formed claims set with sensible defaults for a signed-in user. */
+/**
+ * A well-formed claims set with sensible defaults for a signed-in user, issued (`iss`) by the
+ * project the test has set as SUPABASE_URL, as Supabase Auth names itself `<url>/auth/v1`.
+ */
 export function userClaims(sub: string, overrides: Record<string, unknown> = {}) {
   const now = Math.floor(Date.now() / 1000)
   return {
+    iss: `${Deno.env.get('SUPABASE_URL')}/auth/v1`,
     sub,
     aud: 'authenticated',
     role: 'authenticated',

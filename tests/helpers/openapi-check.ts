@@ -71,3 +71,24 @@ function validate(ref: string, body: unknown, where: string): void {
     )
   }
 }
+
+/**
+ * `fetch` that checks each answer of our functions (any URL with `/functions/v1/`) against the
+ * document: for supabase-js (`global.fetch`) and a browser's own steps in tests.
+ */
+export function documentCheckedFetch(inner: typeof fetch = fetch) {
+  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init)
+    const response = await inner(request)
+    const { pathname, search } = new URL(request.url)
+    const at = pathname.indexOf('/functions/v1/')
+    if (at >= 0) {
+      await assertMatchesDocument(
+        request.method,
+        pathname.slice(at + '/functions/v1'.length) + search,
+        response,
+      )
+    }
+    return response
+  }
+}

@@ -4,7 +4,9 @@ import assert from 'node:assert/strict'
 import {
   idChecksum,
   IdMinter,
+  MAX_ORGS,
   normalizeId,
+  orgIdSpace,
   to18,
 } from '../../scripts/sandbox/salesforce/data/ids.ts'
 import { createSalesforceSandbox } from '../../scripts/sandbox/salesforce/sandbox.ts'
@@ -18,12 +20,17 @@ Deno.test('computes the 18-character checksum suffix (facts test vectors)', () =
   assert.equal(idChecksum('AaaAABbbBBCccCC'), 'ZZZ')
 })
 
-Deno.test('normalizes 15-char ids and case-mangled 18-char ids, and rejects non-ids', () => {
+Deno.test('normalizes 15-char ids, takes 18-char ids exactly as given, and rejects non-ids', () => {
   assert.equal(normalizeId('003RO0000035WQg'), '003RO0000035WQgYAM')
-  assert.equal(normalizeId('003ro0000035wqgyam'), '003RO0000035WQgYAM')
   assert.equal(normalizeId('003RO0000035WQgYAM'), '003RO0000035WQgYAM')
-  assert.equal(normalizeId('abc'), null)
-  assert.equal(normalizeId('003RO0000035WQgZZZ'), null)
+  // Case-safe, not case-insensitive: the suffix never restores a lost case (facts §0.17).
+  assert.equal(normalizeId('003ro0000035wqgyam'), '003ro0000035wqgyam')
+  assert.equal(normalizeId('003RO0000035WQGYAM'), '003RO0000035WQGYAM')
+  // A re-cased 15-char id is another id, with its own suffix.
+  assert.equal(normalizeId('003RO0000035WQG'), '003RO0000035WQGYA2')
+  for (const bad of ['abc', '003RO0000035WQgY', '003RO0000035WQgYAMX', "003RO0000035WQ'", '']) {
+    assert.equal(normalizeId(bad), null, bad)
+  }
 })
 
 Deno.test('mints valid, distinct 18-char ids with the key prefix', () => {
@@ -34,6 +41,50 @@ Deno.test('mints valid, distinct 18-char ids with the key prefix', () => {
     assert.match(id, /^003HD[0-9A-Za-z]{10}[A-Z0-5]{3}$/)
     assert.equal(normalizeId(id), id)
   }
+})
+
+Deno.test('ids stay unique across 12,000 orgs: org, user and every key prefix', () => {
+  const recordKinds: Array<[string, string, Record<string, string>]> = [
+    ['Account', '001', { Name: 'A' }],
+    ['Contact', '003', { LastName: 'C' }],
+    ['Lead', '00Q', { LastName: 'L', Company: 'C' }],
+  ]
+  const sb = createSalesforceSandbox({ now: '2026-01-01T00:00:00Z' })
+  const owner = new Map<string, string>()
+  const claim = (id: string, orgId: string) => {
+    assert.match(id, /^[0-9A-Za-z]{15}[A-Z0-5]{3}$/)
+    assert.equal(to18(id.slice(0, 15)), id, 'a checksum that matches the 15 characters')
+    const previous = owner.get(id)
+    assert.ok(previous === undefined, `${id} of org ${orgId} was already minted for ${previous}`)
+    owner.set(id, orgId)
+  }
+  try {
+    // No records seeded, no app: each org costs its three users and one record per type.
+    for (let i = 0; i < 12_000; i++) {
+      const org = sb.control.createOrg({ name: `Scale ${i}`, extraUsers: 2, app: false })
+      assert.ok(org.orgId.startsWith('00D'))
+      claim(org.orgId, org.orgId)
+      for (const user of org.users) {
+        assert.ok(user.id.startsWith('005'))
+        claim(user.id, org.orgId)
+      }
+      for (const [type, prefix, values] of recordKinds) {
+        const [id] = sb.control.insertRecords(org.orgId, type, [values])
+        assert.ok(id.startsWith(prefix), `${type} ${id}`)
+        claim(id, org.orgId)
+      }
+    }
+  } finally {
+    sb.close()
+  }
+  assert.equal(owner.size, 12_000 * 7)
+})
+
+Deno.test('an org number beyond what three base-62 characters hold is refused, not wrapped', () => {
+  assert.equal(orgIdSpace(1).length, 5)
+  assert.notEqual(orgIdSpace(1).slice(2), orgIdSpace(1 + 1612).slice(2))
+  assert.throws(() => orgIdSpace(MAX_ORGS + 1), RangeError)
+  assert.throws(() => orgIdSpace(0), RangeError)
 })
 
 Deno.test('generates the same org from the same seed, and a different one from another seed', () => {

@@ -130,6 +130,46 @@ jsforceTest('jsforce writes many records through sObject collections', async () 
   })
 })
 
+jsforceTest(
+  'jsforce retrieves many records at once through the POST collections retrieve',
+  async () => {
+    await withSandbox(async (sb, org) => {
+      const { conn } = await connect(sb, org)
+      const ids = sb.control.listIds(org.orgId, 'Contact')
+      sb.control.deleteRecords(org.orgId, 'Contact', [ids[7]])
+      const wanted = [...ids.slice(0, 1500), ids[0].toLowerCase()]
+      const before = sb.control.lastRequestSeq()
+      const records = await conn.sobject('Contact').retrieve(wanted, {
+        fields: ['Id', 'LastName', 'Email'],
+      })
+      assert.equal(records.length, wanted.length)
+      records.forEach((r, i) => {
+        if (i === 7 || i === wanted.length - 1) assert.equal(r, null, `${i}`)
+        else {
+          const stored = sb.control.getRecord(org.orgId, 'Contact', wanted[i])!
+          assert.deepEqual([r!.Id, r!.LastName, r!.Email], [
+            wanted[i],
+            stored.LastName,
+            stored.Email,
+          ])
+        }
+      })
+      // Without fields jsforce asks describe for every field, then retrieves them all.
+      const all = await conn.sobject('Contact').retrieve(ids.slice(10, 40))
+      assert.deepEqual(all.map((r) => r!.Id), ids.slice(10, 40))
+      assert.equal(all[0]!.Name, `${all[0]!.FirstName ?? ''} ${all[0]!.LastName}`.trim())
+      const calls = sb.control.requests({ sinceSeq: before }).map((c) =>
+        `${c.method} ${c.endpoint}`
+      )
+      assert.deepEqual(calls, [
+        'POST composite.sobjects.retrieve',
+        'GET sobject.describe',
+        'POST composite.sobjects.retrieve',
+      ])
+    }, { contacts: 1600 })
+  },
+)
+
 jsforceTest('jsforce refreshes an expired session by itself and retries the call', async () => {
   await withSandbox(async (sb, org) => {
     const { conn: first, oauth } = await connect(sb, org)

@@ -269,6 +269,47 @@ Deno.test('authenticates the client by form fields or HTTP Basic and names each 
   })
 })
 
+Deno.test('a token request whose body is not form-encoded answers unsupported_grant_type', async () => {
+  await withSandbox(async (_sb, org) => {
+    const code = await codeFor(org)
+    const fields = {
+      grant_type: 'authorization_code',
+      code,
+      client_id: org.app!.clientId,
+      client_secret: org.app!.clientSecret,
+      redirect_uri: CALLBACK,
+    }
+    const post = async (body: BodyInit, headers: HeadersInit) => {
+      const res = await fetch(`${org.loginUrl}/services/oauth2/token`, {
+        method: 'POST',
+        headers,
+        body,
+      })
+      return { status: res.status, body: await res.json() }
+    }
+    const unsupported = {
+      status: 400,
+      body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' },
+    }
+    // Salesforce reads only an application/x-www-form-urlencoded body (facts §1.6, §11).
+    const form = new TextEncoder().encode(new URLSearchParams(fields).toString())
+    assert.deepEqual(
+      await post(JSON.stringify(fields), { 'content-type': 'application/json' }),
+      unsupported,
+    )
+    assert.deepEqual(await post(form, {}), unsupported, 'a form body without a content type')
+    assert.deepEqual(await post(form, { 'content-type': 'text/plain' }), unsupported)
+    // A form without grant_type is answered alike: Salesforce sees no grant type either way.
+    const noGrant = await postForm(`${org.loginUrl}/services/oauth2/token`, {
+      code,
+      client_id: org.app!.clientId,
+    })
+    assert.deepEqual({ status: noGrant.status, body: noGrant.json }, unsupported)
+    // None of them used the code: the form-encoded exchange still succeeds with it.
+    assert.equal((await exchange(org, code)).status, 200)
+  })
+})
+
 Deno.test('a refresh returns a new access token and no refresh_token unless rotation is on', async () => {
   await withSandbox(async (_sb, org) => {
     const t = await login(org)

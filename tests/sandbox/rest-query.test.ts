@@ -59,6 +59,26 @@ Deno.test('rejects a quoted datetime, an unknown object, a bad relationship and 
   }, { contacts: 0 })
 })
 
+Deno.test('WHERE Id matches an 18-character id exactly: a re-cased one returns no rows', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    const id = sb.control.listIds(org.orgId, 'Contact').find((id) =>
+      /[a-z]/.test(id.slice(0, 15)) && /[A-Z]/.test(id.slice(0, 15))
+    )!
+    const ids = async (where: string) =>
+      (await soql(t, `SELECT Id FROM Contact WHERE ${where}`)).body.records.map((
+        r: { Id: string },
+      ) => r.Id)
+    assert.deepEqual(await ids(`Id = '${id}'`), [id])
+    assert.deepEqual(await ids(`Id = '${id.slice(0, 15)}'`), [id])
+    assert.deepEqual(await ids(`Id = '${id.toLowerCase()}'`), [])
+    assert.deepEqual(await ids(`Id = '${id.toUpperCase()}'`), [])
+    assert.deepEqual(await ids(`Id = '${id.slice(0, 15).toLowerCase()}'`), [])
+    assert.deepEqual(await ids(`Id IN ('${id.toLowerCase()}', '${id.toUpperCase()}')`), [])
+    assert.equal((await ids(`Id != '${id.toLowerCase()}'`)).length, 120)
+  }, { contacts: 120 })
+})
+
 Deno.test('query hides Recycle Bin rows and queryAll returns them with IsDeleted = true', async () => {
   await withSandbox(async (sb, org) => {
     const t = await login(org)

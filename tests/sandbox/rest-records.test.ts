@@ -76,6 +76,60 @@ Deno.test('creates, reads, updates and deletes one record with the real statuses
   }, { contacts: 0 })
 })
 
+Deno.test('an 18-character id is case-safe, not case-insensitive: re-cased, it finds nothing', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    // An id with letters of both cases, so upper- and lower-casing both change it.
+    const id = sb.control.listIds(org.orgId, 'Contact').find((id) =>
+      /[a-z]/.test(id.slice(0, 15)) && /[A-Z]/.test(id.slice(0, 15))
+    )!
+    assert.ok(id, 'a mixed-case Contact id')
+    assert.equal((await api(t, `/sobjects/Contact/${id}`)).body.Id, id)
+    assert.equal((await api(t, `/sobjects/Contact/${id.slice(0, 15)}`)).body.Id, id)
+    const notFound = [{ errorCode: 'NOT_FOUND', message: 'The requested resource does not exist' }]
+    for (const recased of [id.toUpperCase(), id.toLowerCase()]) {
+      const res = await api(t, `/sobjects/Contact/${recased}`)
+      assert.equal(res.status, 404, recased)
+      assert.deepEqual(res.body, notFound, recased)
+      const patched = await api(t, `/sobjects/Contact/${recased}`, json({ Title: 'X' }, 'PATCH'))
+      assert.equal(patched.status, 404, recased)
+    }
+    // A re-cased 15-char id is another id: it may even name another record, never this one.
+    const other = await api(t, `/sobjects/Contact/${id.slice(0, 15).toUpperCase()}`)
+    assert.notEqual(other.body.Id ?? null, id)
+    assert.equal(
+      (await api(t, `/sobjects/Contact/${id}`)).body.Title,
+      sb.control.getRecord(
+        org.orgId,
+        'Contact',
+        id,
+      )!.Title,
+      'the re-cased PATCHes changed nothing',
+    )
+    // Not an id at all (wrong length): Salesforce reads it as an external id it cannot find.
+    const malformed = await api(t, `/sobjects/Contact/${id.slice(0, 16)}`)
+    assert.equal(malformed.status, 404)
+    assert.deepEqual(malformed.body, [{
+      errorCode: 'NOT_FOUND',
+      message: `Provided external ID field does not exist or is not accessible: ${id.slice(0, 16)}`,
+    }])
+    // In a write, a re-cased lookup id names no record; a malformed one is MALFORMED_ID.
+    const [accountId] = sb.control.listIds(org.orgId, 'Account')
+    const badRef = await api(
+      t,
+      '/sobjects/Contact',
+      json({ LastName: 'Ref', AccountId: accountId.toLowerCase() }),
+    )
+    assert.equal(badRef.body[0].errorCode, 'INVALID_CROSS_REFERENCE_KEY')
+    const malformedRef = await api(
+      t,
+      '/sobjects/Contact',
+      json({ LastName: 'Ref', AccountId: 'x' }),
+    )
+    assert.equal(malformedRef.body[0].errorCode, 'MALFORMED_ID')
+  }, { contacts: 120 })
+})
+
 Deno.test('refuses invalid writes with Salesforce error codes', async () => {
   await withSandbox(async (_sb, org) => {
     const t = await login(org)
@@ -162,6 +216,92 @@ Deno.test('collections insert up to 200 records in one call and roll back on all
     // One collections call counts once against the allowance.
     assert.equal(sb.control.counters(org.orgId).apiCallsByEndpoint['composite.sobjects.update'], 1)
   }, { contacts: 0 })
+})
+
+Deno.test('collections retrieve up to 2,000 records by POST body, in order, null for misses', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    const ids = sb.control.listIds(org.orgId, 'Contact')
+    const [accountId] = sb.control.listIds(org.orgId, 'Account')
+    sb.control.deleteRecords(org.orgId, 'Contact', [ids[3]])
+    const asked = [
+      ids[5],
+      ids[0].slice(0, 15), // 15 characters are accepted
+      'not-an-id', // malformed
+      accountId, // another type
+      ids[3], // in the Recycle Bin
+      ids[1].toLowerCase(), // re-cased: no such id
+      ids[5], // asked twice, answered twice
+    ]
+    const before = sb.control.lastRequestSeq()
+    const res = await api(
+      t,
+      '/composite/sobjects/Contact',
+      json({ ids: asked, fields: ['id', 'LastName', 'Email', 'AccountId'] }),
+    )
+    assert.equal(res.status, 200)
+    const record = (id: string) => {
+      const r = sb.control.getRecord(org.orgId, 'Contact', id)!
+      return {
+        attributes: { type: 'Contact', url: `/services/data/v59.0/sobjects/Contact/${id}` },
+        Id: id,
+        LastName: r.LastName,
+        Email: r.Email,
+        AccountId: r.AccountId,
+      }
+    }
+    assert.deepEqual(res.body, [
+      record(ids[5]),
+      record(ids[0]),
+      null,
+      null,
+      null,
+      null,
+      record(ids[5]),
+    ])
+    const calls = sb.control.requests({ sinceSeq: before })
+    assert.deepEqual(calls.map((c) => `${c.method} ${c.endpoint} ${c.counted}`), [
+      'POST composite.sobjects.retrieve true',
+    ])
+
+    // 2,000 ids is the most one call takes; more is refused whole.
+    const many = Array.from({ length: 2000 }, (_, i) => ids[i % ids.length])
+    const full = await api(t, '/composite/sobjects/Contact', json({ ids: many, fields: ['Id'] }))
+    assert.equal(full.status, 200)
+    assert.equal(full.body.length, 2000)
+    assert.deepEqual(
+      full.body.map((r: { Id: string } | null) => r?.Id ?? null),
+      many.map((id) => id === ids[3] ? null : id),
+    )
+    const over = await api(
+      t,
+      '/composite/sobjects/Contact',
+      json({ ids: [...many, ids[0]], fields: ['Id'] }),
+    )
+    assert.equal(over.status, 400)
+    assert.equal(over.body[0].errorCode, 'EXCEEDED_ID_LIMIT')
+
+    const refused = async (body: unknown, type = 'Contact') => {
+      const r = await api(t, `/composite/sobjects/${type}`, {
+        method: 'POST',
+        body: typeof body === 'string' ? body : JSON.stringify(body),
+      })
+      return [r.status, r.body[0].errorCode]
+    }
+    assert.deepEqual(await refused({ ids: [ids[0]], fields: ['Id', 'Nope'] }), [
+      400,
+      'INVALID_FIELD',
+    ])
+    assert.deepEqual(await refused({ ids: [ids[0]] }), [400, 'MISSING_ARGUMENT'])
+    assert.deepEqual(await refused({ ids: [], fields: ['Id'] }), [400, 'MISSING_ARGUMENT'])
+    assert.deepEqual(await refused({ fields: ['Id'] }), [400, 'MISSING_ARGUMENT'])
+    assert.deepEqual(await refused({ ids: ids[0], fields: ['Id'] }), [400, 'JSON_PARSER_ERROR'])
+    assert.deepEqual(await refused({ ids: [1], fields: ['Id'] }), [400, 'JSON_PARSER_ERROR'])
+    assert.deepEqual(await refused('{"ids": ['), [400, 'JSON_PARSER_ERROR'])
+    assert.deepEqual(await refused({ ids: [ids[0]], fields: ['Id'] }, 'Nope'), [404, 'NOT_FOUND'])
+    const put = await api(t, '/composite/sobjects/Contact', { method: 'PUT', body: '{}' })
+    assert.equal(put.status, 405)
+  }, { contacts: 30 })
 })
 
 Deno.test('deleting an Account sends its Contacts to the Recycle Bin too', async () => {

@@ -2,6 +2,13 @@
 
 import { startSalesforceSandbox } from './server.ts'
 
+/** Whether this process may keep its state in `path` (`npm run sandbox` may lack the permission). */
+function canReadAndWrite(path: string): boolean {
+  const dir = path.slice(0, path.lastIndexOf('/')) || '.'
+  return Deno.permissions.querySync({ name: 'read', path: dir }).state === 'granted' &&
+    Deno.permissions.querySync({ name: 'write', path: dir }).state === 'granted'
+}
+
 function intEnv(name: string, fallback: number): number {
   const raw = Deno.env.get(name)
   if (raw === undefined || raw === '') return fallback
@@ -22,7 +29,16 @@ const callbacks = (Deno.env.get('SANDBOX_CALLBACK_URLS') ??
   `http://localhost:${gateway}/functions/v1/callback/salesforce,http://127.0.0.1:${gateway}/functions/v1/callback/salesforce`)
   .split(',').map((u) => u.trim()).filter(Boolean)
 
+// Set by the local stack (STATE_DIR/sandbox/salesforce.json): the world outlives a restart.
+const wantedStateFile = Deno.env.get('SANDBOX_STATE_FILE') || undefined
+const stateFile = wantedStateFile && canReadAndWrite(wantedStateFile) ? wantedStateFile : undefined
+if (wantedStateFile && !stateFile) {
+  console.warn(`SANDBOX_STATE_FILE ignored: no read/write permission for ${wantedStateFile}`)
+}
+const restored = stateFile !== undefined && (await Deno.stat(stateFile).catch(() => null)) !== null
+
 const running = await startSalesforceSandbox({
+  stateFile,
   port,
   hostname: Deno.env.get('SANDBOX_HOST') ?? '127.0.0.1',
   baseUrl: Deno.env.get('SANDBOX_PUBLIC_URL') || undefined,
@@ -58,6 +74,13 @@ const [app] = c.listOrgs().flatMap((o) => o.apps).map((id) => c.getApp(id))
 console.log(
   `Salesforce sandbox listening on ${running.url}  (control API: ${running.url}/__sandbox/)`,
 )
+if (stateFile) {
+  console.log(
+    restored
+      ? `State restored from ${stateFile} (delete it, or npm run stack -- reset, to re-seed)`
+      : `State kept in ${stateFile}`,
+  )
+}
 console.log('\nFor the project (.env):')
 console.log(`  SALESFORCE_LOGIN_URL=${c.loginUrl('production')}`)
 console.log(`  SALESFORCE_SANDBOX_LOGIN_URL=${c.loginUrl('sandbox')}`)

@@ -232,7 +232,8 @@ async function token(
   if (req.method !== 'POST') return oauthError('invalid_request', 'must use HTTP POST')
   const form = await formParams(req, url)
   const grantType = form.get('grant_type')
-  if (!grantType) return oauthError('invalid_request', 'grant type is missing')
+  // Salesforce reads only a form-encoded body: a JSON body, or one without that content type,
+  // leaves it no grant_type, which it answers like an unknown one (not `invalid_request`).
   if (grantType !== 'authorization_code' && grantType !== 'refresh_token') {
     return oauthError('unsupported_grant_type', 'grant type not supported')
   }

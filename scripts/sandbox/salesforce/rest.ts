@@ -23,6 +23,8 @@ import type { OrgState } from './state.ts'
 import type { AccessToken } from './tokens.ts'
 
 const MAX_COLLECTION = 200
+/** Most ids one sObject Collections retrieve takes (GET or POST). */
+const MAX_RETRIEVE = 2000
 
 export function versionLabel(v: number): string {
   const n = v - 20
@@ -151,7 +153,10 @@ async function route(c: Call, sub: string): Promise<Response> {
   }
   if (head === 'composite' && second === 'sobjects') {
     if (parts.length === 2) return await collection(c)
-    if (parts.length === 3 && req.method === 'GET') return retrieveMany(c, third)
+    if (parts.length === 3) {
+      if (req.method === 'GET' || req.method === 'POST') return await retrieveMany(c, third)
+      return methodNotAllowed(req.method, ['GET', 'POST', 'HEAD'])
+    }
   }
   return notFound()
 }
@@ -442,19 +447,52 @@ function deleteMany(c: Call): Response {
   }))
 }
 
-function retrieveMany(c: Call, type: string): Response {
+/**
+ * sObject Collections retrieve: `GET ...?ids=&fields=`, or `POST` with `{"ids": [...], "fields":
+ * [...]}` for lists too long for a URL. Up to 2,000 ids of one type; the answer has one entry per
+ * id, in order: the record with the asked fields, or null for an id that is malformed, of
+ * another type, deleted or unknown. An unknown field fails the whole call (400).
+ */
+async function retrieveMany(c: Call, type: string): Promise<Response> {
   c.note.endpoint = 'composite.sobjects.retrieve'
   const def = findSObject(type)
   if (!def) return notFound()
-  const ids = (c.url.searchParams.get('ids') ?? '').split(',').filter(Boolean)
-  const names = (c.url.searchParams.get('fields') ?? '').split(',').map((s) => s.trim()).filter(
-    Boolean,
-  )
-  if (ids.length === 0 || names.length === 0) {
+  let ids: string[] | undefined
+  let names: string[] | undefined
+  if (c.req.method === 'POST') {
+    const body = await readBody(c)
+    if (body instanceof Response) return body
+    const list = (v: unknown) =>
+      v === undefined || v === null
+        ? undefined
+        : Array.isArray(v) && v.every((x) => typeof x === 'string')
+        ? v as string[]
+        : null
+    const [givenIds, givenFields] = [list(body.ids), list(body.fields)]
+    if (givenIds === null || givenFields === null) {
+      return restError(
+        400,
+        'JSON_PARSER_ERROR',
+        'ids and fields must be arrays of strings in the request body',
+      )
+    }
+    ids = givenIds
+    names = givenFields?.map((s) => s.trim()).filter(Boolean)
+  } else {
+    const list = (name: string) =>
+      (c.url.searchParams.get(name) ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+    ids = list('ids')
+    names = list('fields')
+  }
+  if (!ids?.length || !names?.length) {
     return restError(400, 'MISSING_ARGUMENT', 'ids and fields are required')
   }
-  if (ids.length > 2000) {
-    return restError(400, 'EXCEEDED_ID_LIMIT', 'cannot retrieve more than 2000 records')
+  if (ids.length > MAX_RETRIEVE) {
+    return restError(
+      400,
+      'EXCEEDED_ID_LIMIT',
+      `cannot retrieve more than ${MAX_RETRIEVE} records`,
+    )
   }
   const fields = []
   for (const n of names) {

@@ -14,6 +14,7 @@ import {
 import { type FaultInfo, faultResponse, Faults, severedResponse } from './faults.ts'
 import { html } from './http.ts'
 import { handleOAuth } from './oauth.ts'
+import { restoreSnapshot, type SandboxSnapshot, takeSnapshot } from './persistence.ts'
 import { QueryCursors } from './query.ts'
 import { redactedPath, RequestLog } from './request-log.ts'
 import { handleRest } from './rest.ts'
@@ -34,6 +35,12 @@ export interface SalesforceSandboxOptions {
   autoApprove?: boolean
   /** Orgs created at start and again on reset. */
   orgs?: CreateOrgOptions[]
+  /**
+   * A saved world to start from instead of creating `orgs` (see persistence.ts). The connected
+   * apps that `orgs` configure still follow the configuration: secret, callback URLs and name
+   * are updated, and an app missing from the snapshot is registered on its org.
+   */
+  restore?: SandboxSnapshot
   /** Approvals per user per app before the oldest is revoked (default 5; 0 = unlimited). */
   maxApprovalsPerUser?: number
   /** Authorization code lifetime (default 15 minutes). */
@@ -53,6 +60,8 @@ export interface SalesforceSandboxOptions {
 export interface SalesforceSandbox {
   fetch(req: Request): Promise<Response>
   control: SandboxControl
+  /** The world and tokens as they stand, for persistence.ts to write. */
+  snapshot(): SandboxSnapshot
   /** Releases hung requests; call before shutting a server down. */
   close(): void
 }
@@ -98,7 +107,27 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
     log.clear()
     seedOrgs()
   }
-  seedOrgs()
+  /** Brings the configured apps of a restored world in line with the configuration. */
+  const applyConfiguredApps = () => {
+    for (const o of options.orgs ?? []) {
+      if (!o.app || !o.app.clientId) continue
+      const { clientId, orgId: _, ...settings } = o.app
+      if (env.state.apps.has(clientId)) {
+        env.state.updateApp(clientId, settings)
+        continue
+      }
+      const org = [...env.state.orgs.values()].find((org) =>
+        o.myDomain ? org.myDomain === o.myDomain : org.name === o.name
+      )
+      if (org) env.state.registerApp({ ...o.app, orgId: org.id })
+    }
+  }
+  if (options.restore) {
+    restoreSnapshot(env, options.restore)
+    applyConfiguredApps()
+  } else {
+    seedOrgs()
+  }
   const control = createControl({ env, faults, log, reset })
   const controlHttp = createControlHttp(control)
 
@@ -208,6 +237,7 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
   return {
     fetch,
     control,
+    snapshot: () => takeSnapshot(env),
     close: () => closing.abort(),
   }
 }

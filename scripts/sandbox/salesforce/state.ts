@@ -3,9 +3,9 @@
 import { ApiUsage } from './api-usage.ts'
 import { type Clock, toSecond } from './clock.ts'
 import { generateOrgData } from './data/generator.ts'
-import { IdMinter } from './data/ids.ts'
+import { IdMinter, orgIdSpace } from './data/ids.ts'
 import { randomToken } from './data/random.ts'
-import { OrgData } from './store.ts'
+import { OrgData, type OrgDataSnapshot } from './store.ts'
 
 export type OrgKind = 'production' | 'sandbox'
 
@@ -79,6 +79,31 @@ export interface RegisterAppOptions {
   requireSecretForRefresh?: boolean
 }
 
+/**
+ * An org as JSON: what outlives a restart. API usage is kept as one count at the time of the
+ * snapshot (it then ages out of the 24-hour window as a whole); per-endpoint counters start afresh.
+ */
+export interface OrgSnapshot {
+  id: string
+  name: string
+  kind: OrgKind
+  myDomain: string
+  adminUserId: string
+  apiLimit: number
+  apiUsed: number
+  sessionTimeoutMs: number
+  batchSizeCap: number | null
+  createdAt: number
+  data: OrgDataSnapshot
+}
+
+/** The world as JSON: orgs, their data and connected apps, and how many orgs were made. */
+export interface StateSnapshot {
+  orgCount: number
+  orgs: OrgSnapshot[]
+  apps: ConnectedApp[]
+}
+
 export const DEFAULT_CALLBACK = 'http://localhost:3000/oauth/callback'
 const USER_NAMES: Array<[string, string]> = [
   ['Ada', 'Admin'],
@@ -106,6 +131,52 @@ export class SandboxState {
     this.#orgCount = 0
   }
 
+  snapshot(): StateSnapshot {
+    return {
+      orgCount: this.#orgCount,
+      orgs: [...this.orgs.values()].map((org) => ({
+        id: org.id,
+        name: org.name,
+        kind: org.kind,
+        myDomain: org.myDomain,
+        adminUserId: org.adminUserId,
+        apiLimit: org.usage.max,
+        apiUsed: org.usage.used(this.clock.now()),
+        sessionTimeoutMs: org.sessionTimeoutMs,
+        batchSizeCap: org.batchSizeCap,
+        createdAt: org.createdAt,
+        data: org.data.snapshot(),
+      })),
+      apps: [...this.apps.values()].map((app) => ({ ...app })),
+    }
+  }
+
+  /** Replaces the world with `snapshot`; org ids minted afterwards continue its sequence. */
+  restore(snapshot: StateSnapshot): void {
+    this.clear()
+    for (let i = 0; i < snapshot.orgCount; i++) this.#orgMinter.mint()
+    this.#orgCount = snapshot.orgCount
+    for (const saved of snapshot.orgs) {
+      const usage = new ApiUsage(saved.apiLimit)
+      usage.set(this.clock.now(), saved.apiUsed)
+      this.orgs.set(saved.id, {
+        id: saved.id,
+        name: saved.name,
+        kind: saved.kind,
+        myDomain: saved.myDomain,
+        data: OrgData.restore(saved.data, () => this.clock.now()),
+        adminUserId: saved.adminUserId,
+        usage,
+        sessionTimeoutMs: saved.sessionTimeoutMs,
+        batchSizeCap: saved.batchSizeCap,
+        createdAt: saved.createdAt,
+        requestsByEndpoint: new Map(),
+        apiCallsByEndpoint: new Map(),
+      })
+    }
+    for (const app of snapshot.apps) this.apps.set(app.clientId, { ...app })
+  }
+
   createOrg(opts: CreateOrgOptions = {}): { org: OrgState; app: ConnectedApp | null } {
     const n = ++this.#orgCount
     const now = this.clock.now()
@@ -113,11 +184,11 @@ export class SandboxState {
     const name = opts.name ?? `Sandbox Org ${n}`
     const baseDomain = opts.myDomain ?? slug(name)
     const myDomain = kind === 'sandbox' && !opts.myDomain ? `${baseDomain}--dev` : baseDomain
-    if ([...this.orgs.values()].some((o) => o.myDomain === myDomain)) {
+    if (this.orgByDomain(myDomain)) {
       throw new Error(`an org with My Domain '${myDomain}' already exists`)
     }
-    // Two pod characters per org make every org's ids distinct, like real instances.
-    const pod = podFor(n)
+    // Pod characters and the org number: no two orgs share a user or record id (up to MAX_ORGS).
+    const pod = orgIdSpace(n)
     const id = this.#orgMinter.mint()
     const data = new OrgData(pod, () => this.clock.now(), toSecond(now))
     const created = toSecond(now - 400 * 86_400_000)
@@ -219,7 +290,8 @@ export class SandboxState {
   }
 
   orgByDomain(myDomain: string): OrgState | undefined {
-    return [...this.orgs.values()].find((o) => o.myDomain === myDomain)
+    for (const org of this.orgs.values()) if (org.myDomain === myDomain) return org
+    return undefined
   }
 
   /** Finds the org and user record for a user id. */
@@ -237,9 +309,4 @@ function slug(name: string): string {
     '-',
   )
     .replace(/^-|-$/g, '') || 'org'
-}
-
-function podFor(n: number): string {
-  const chars = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
-  return chars[10 + (n * 7) % 52] + chars[(n * 13) % 62]
 }

@@ -34,7 +34,21 @@ export interface WriteOptions {
 /** One sObject's records, in insertion order. */
 class Table {
   readonly records = new Map<string, StoredRecord>()
+  /** Ids minted so far: a restored table replays them, so no id is ever handed out twice. */
+  minted = 0
   constructor(readonly def: SObjectDef, readonly minter: IdMinter) {}
+
+  mint(): string {
+    this.minted++
+    return this.minter.mint()
+  }
+}
+
+/** An org's data as JSON (see persistence.ts): records per table and how far each minter got. */
+export interface OrgDataSnapshot {
+  pod: string
+  recycleBinEmptiedAt: number
+  tables: Record<string, { minted: number; records: StoredRecord[] }>
 }
 
 /** The data of one org. `version` changes on every write so derived caches know to rebuild. */
@@ -46,7 +60,7 @@ export class OrgData {
   /** Time the Recycle Bin was last emptied; getDeleted cannot see further back. */
   recycleBinEmptiedAt: number
 
-  constructor(pod: string, private readonly now: () => number, createdAt: number) {
+  constructor(readonly pod: string, private readonly now: () => number, createdAt: number) {
     this.recycleBinEmptiedAt = createdAt
     for (const def of Object.values(SOBJECTS)) {
       this.tables.set(def.name, new Table(def, new IdMinter(def.keyPrefix, pod)))
@@ -60,7 +74,28 @@ export class OrgData {
   }
 
   mintId(type: string): string {
-    return this.table(type).minter.mint()
+    return this.table(type).mint()
+  }
+
+  /** Every record version and minter position, for a snapshot on disk. */
+  snapshot(): OrgDataSnapshot {
+    const tables: OrgDataSnapshot['tables'] = {}
+    for (const [name, table] of this.tables) {
+      if (table.minted === 0 && table.records.size === 0) continue
+      tables[name] = { minted: table.minted, records: [...table.records.values()] }
+    }
+    return { pod: this.pod, recycleBinEmptiedAt: this.recycleBinEmptiedAt, tables }
+  }
+
+  /** Data rebuilt from `snapshot`: the same records, and minters that continue where they were. */
+  static restore(snapshot: OrgDataSnapshot, now: () => number): OrgData {
+    const data = new OrgData(snapshot.pod, now, snapshot.recycleBinEmptiedAt)
+    for (const [name, saved] of Object.entries(snapshot.tables)) {
+      const table = data.table(name)
+      for (let i = 0; i < saved.minted; i++) table.mint()
+      for (const rec of saved.records) table.records.set(rec.id, rec)
+    }
+    return data
   }
 
   /** Current version of a record if it exists and is visible at `at` (deleted ones included). */
@@ -96,7 +131,7 @@ export class OrgData {
     const table = this.table(type)
     const at = opts.at ?? this.now()
     const stamp = toSecond(opts.systemModstamp ?? at)
-    const id = typeof values.Id === 'string' ? values.Id : table.minter.mint()
+    const id = typeof values.Id === 'string' ? values.Id : table.mint()
     const userId = opts.userId ?? (values.CreatedById as string | undefined) ?? null
     const full: Record<string, unknown> = {}
     for (const f of table.def.fields) full[f.name] = null

@@ -1,6 +1,7 @@
 // Typed, zod-validated environment, read lazily once per section so a function requires only
 // the variables of the concerns it uses.
 import { z } from 'zod'
+import { isAllowedRedirect } from './oauth/redirect-allowlist.ts'
 
 const logLevels = ['debug', 'info', 'warn', 'error'] as const
 
@@ -51,8 +52,15 @@ const sections = {
   }),
   auth: z.object({
     SUPABASE_URL: z.url(),
-    // Legacy projects sign user JWTs with HS256; asymmetric projects leave this unset.
+    // Legacy projects sign user JWTs with HS256; asymmetric projects leave this unset. The
+    // platform gives functions no JWT secret and `supabase secrets set` refuses names that start
+    // with SUPABASE_, so the secret goes by this name; see legacyJwtSecret() for the fallback.
+    LEGACY_JWT_SECRET: z.string().min(32).optional(),
     SUPABASE_JWT_SECRET: z.string().min(32).optional(),
+    // The `iss` every user token must carry. Supabase Auth issues `<SUPABASE_URL>/auth/v1`; set
+    // this only where the functions see another SUPABASE_URL than the one tokens name (e.g.
+    // `supabase start`, whose functions see http://kong:8000).
+    JWT_ISSUER: z.url().optional(),
   }),
   db: z.object({
     SUPABASE_DB_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL'),
@@ -104,11 +112,37 @@ const sections = {
     // or the request URL (which a proxy or a forged Host header can change).
     PUBLIC_FUNCTIONS_URL: baseUrl,
     APP_REDIRECT_ALLOWLIST: redirectAllowlist,
+    // The app page a browser is sent to (with error=state_invalid) when it reaches the callback
+    // with a state we cannot trust, so there is no redirect_to to use. Unset: a JSON 400.
+    APP_ERROR_REDIRECT_URL: z.url({ protocol: /^https?$/ }).optional(),
+  }).superRefine((value, context) => {
+    const target = value.APP_ERROR_REDIRECT_URL
+    if (target !== undefined && !isAllowedRedirect(target, value.APP_REDIRECT_ALLOWLIST)) {
+      context.addIssue({
+        code: 'custom',
+        path: ['APP_ERROR_REDIRECT_URL'],
+        message: 'must be a URL that APP_REDIRECT_ALLOWLIST allows',
+      })
+    }
   }),
 }
 
 export type ConfigSection = keyof typeof sections
+
 export type Config<S extends ConfigSection> = z.output<(typeof sections)[S]>
+
+/**
+ * The legacy HS256 secret: LEGACY_JWT_SECRET, else SUPABASE_JWT_SECRET (the name self-hosted
+ * setups and older versions of this project use; hosted projects cannot set it).
+ */
+export function legacyJwtSecret(auth: Config<'auth'>): string | undefined {
+  return auth.LEGACY_JWT_SECRET ?? auth.SUPABASE_JWT_SECRET
+}
+
+/** The issuer user tokens must name: JWT_ISSUER, else `<SUPABASE_URL>/auth/v1`. */
+export function jwtIssuer(auth: Config<'auth'>): string {
+  return auth.JWT_ISSUER ?? `${auth.SUPABASE_URL.replace(/\/+$/, '')}/auth/v1`
+}
 
 /** Raised when the environment is missing or has an invalid value; names every bad variable. */
 export class ConfigError extends Error {

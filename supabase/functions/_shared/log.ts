@@ -38,6 +38,8 @@ const sensitiveKeys = new Set([
   'verifier',
   // The OAuth state is a one-time bearer secret until it is consumed.
   'state',
+  // The completion ticket is one too, until its initiator redeems it.
+  'ticket',
   'password',
   'passwd',
   'apikey',
@@ -59,7 +61,7 @@ const sensitivePatterns: Array<[RegExp, string]> = [
   [/\bsb_secret_[\w-]+/g, REDACTED],
   // key=value text: OAuth callback query strings and form-encoded token requests.
   [
-    /((?:^|[?&#\s;,])(?:code|state|access_token|refresh_token|id_token|token|code_verifier|client_secret|password|apikey)=)[^&#\s"';,]+/gi,
+    /((?:^|[?&#\s;,])(?:code|state|ticket|access_token|refresh_token|id_token|token|code_verifier|client_secret|password|apikey)=)[^&#\s"';,]+/gi,
     `$1${REDACTED}`,
   ],
   // "key": "value" text: a provider's raw JSON (token responses) quoted in an error message.

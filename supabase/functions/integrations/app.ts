@@ -1,5 +1,6 @@
 // The integrations function's routes: a signed-in user's businesses, and their CRM integrations
-// (create, list, read, change, disconnect, events). Handlers validate and delegate to _shared.
+// (create, list, read, change, disconnect, events, sync health and run history). Handlers
+// validate and delegate to _shared.
 import { asUser } from '../_shared/db/as-user.ts'
 import { createApp } from '../_shared/http/app.ts'
 import { requireUser } from '../_shared/http/auth.ts'
@@ -7,6 +8,7 @@ import { rateLimit } from '../_shared/http/rate-limit.ts'
 import { validate } from '../_shared/http/validate.ts'
 import { loadIntegrationFor } from '../_shared/integrations/caller-access.ts'
 import { disconnectIntegration } from '../_shared/integrations/disconnect.ts'
+import { listSyncRuns, readIntegrationHealth } from '../_shared/integrations/health.ts'
 import { toIntegrationJson } from '../_shared/integrations/integration-view.ts'
 import {
   createIntegration,
@@ -23,6 +25,7 @@ import {
   eventsQuery,
   integrationParams,
   listQuery,
+  runsQuery,
   updateIntegrationBody,
 } from './schemas.ts'
 import { docs } from './openapi.ts'
@@ -109,5 +112,21 @@ app.get(
       c.req.valid('query'),
     )
     return c.json({ events })
+  },
+)
+
+app.get(`${byId}/health`, docs.health, validate('param', integrationParams), async (c) => {
+  const health = await readIntegrationHealth(c.var.claims, c.req.valid('param').id)
+  return c.json({ health })
+})
+
+app.get(
+  `${byId}/runs`,
+  docs.runs,
+  validate('param', integrationParams),
+  validate('query', runsQuery),
+  async (c) => {
+    const page = await listSyncRuns(c.var.claims, c.req.valid('param').id, c.req.valid('query'))
+    return c.json(page)
   },
 )

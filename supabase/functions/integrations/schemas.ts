@@ -1,5 +1,6 @@
 // The integrations function's inputs, validated at the route.
 import { z } from 'zod'
+import { cursorParam } from '../_shared/contacts/cursor.ts'
 
 const environment = z.enum(['production', 'sandbox', 'custom'])
 const apiVersion = z.string().regex(/^[0-9]{2}\.0$/, 'must look like 62.0')
@@ -65,6 +66,17 @@ export const disconnectQuery = z.object({ purge: z.enum(['true', 'false']).defau
 export const eventsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
   before: z.string().regex(/^[0-9]{1,18}$/).optional(),
+})
+
+/** A runs cursor: the (started_at, id) of the last run of the page before, as we issued it. */
+const runsCursor = z.strictObject({
+  s: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
+  i: z.string().regex(/^[1-9][0-9]{0,17}$/),
+})
+
+export const runsQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(20),
+  cursor: cursorParam(runsCursor).optional(),
 })
 
 /** The client credentials of a body, when it has them. */

@@ -31,46 +31,61 @@ export function to18(id15: string): string {
   return id15 + idChecksum(id15)
 }
 
-const ID_SHAPE = /^[a-zA-Z0-9]{15}(?:[A-Z0-5]{3})?$/i
+const ID15 = /^[a-zA-Z0-9]{15}$/
+const ID18 = /^[a-zA-Z0-9]{18}$/
 
 /**
- * Normalises a 15- or 18-char id to its canonical 18-char form, or returns null when the
- * input cannot be an id. An 18-char id is matched case-insensitively, as Salesforce does:
- * its suffix restores the case of the first 15 characters.
+ * The 18-char form of a 15- or 18-char id as Salesforce matches it, or null when the input
+ * cannot be an id (wrong length or characters). A 15-char id gets its checksum. An 18-char id
+ * is case-safe, not case-insensitive: Salesforce never uses the suffix to restore lost case, so
+ * it is taken exactly as given and a re-cased one matches no record (facts §0.17, §10.3).
  */
 export function normalizeId(input: string): string | null {
-  if (!ID_SHAPE.test(input)) return null
-  if (input.length === 15) return to18(input)
-  const suffix = input.slice(15).toUpperCase()
-  let body = ''
-  for (let chunk = 0; chunk < 3; chunk++) {
-    const bits = SUFFIX_ALPHABET.indexOf(suffix[chunk])
-    if (bits < 0) return null
-    for (let i = 0; i < 5; i++) {
-      const ch = input[chunk * 5 + i]
-      body += bits & (1 << i) ? ch.toUpperCase() : ch.toLowerCase()
-    }
+  if (ID15.test(input)) return to18(input)
+  return ID18.test(input) ? input : null
+}
+
+/** Most orgs whose ids `orgIdSpace` keeps apart: three base-62 characters of org number. */
+export const MAX_ORGS = 62 ** 3
+
+/**
+ * The characters after the key prefix that belong to org number `n` (1-based): two pod
+ * characters, as real ids carry, then the org number in three base-62 characters. The number
+ * makes every org's ids distinct from every other org's (up to `MAX_ORGS`); the pod alone
+ * repeats after 1,612 orgs.
+ */
+export function orgIdSpace(n: number): string {
+  if (!Number.isInteger(n) || n < 1 || n > MAX_ORGS) {
+    throw new RangeError(`org number ${n} is outside 1..${MAX_ORGS}`)
   }
-  // Digits have no case, so an upper-case bit on a digit means the suffix does not belong.
-  return to18(body) === body + suffix ? body + suffix : null
+  const pod = BASE62[10 + (n * 7) % 52] + BASE62[(n * 13) % 62]
+  return pod + base62(n - 1, 3)
+}
+
+function base62(n: number, width: number): string {
+  let out = ''
+  for (let i = 0; i < width; i++) {
+    out = BASE62[n % 62] + out
+    n = Math.floor(n / 62)
+  }
+  return out
 }
 
 /**
- * Mints ids for one key prefix: prefix + 2 pod chars + a base-62 sequence, like real ids
- * (`003RO0000035WQg`). Mixed case appears naturally once the sequence grows.
+ * Mints ids for one key prefix: prefix + a fixed part (pod characters, or `orgIdSpace`) + a
+ * base-62 sequence filling the 15 characters, like real ids (`003RO0000035WQg`). Mixed case
+ * appears naturally once the sequence grows. Running out of sequence throws rather than wrap.
  */
 export class IdMinter {
   #next: number
+  readonly #digits: number
   constructor(private readonly prefix: string, private readonly pod: string, start = 1) {
     this.#next = start
+    this.#digits = 15 - prefix.length - pod.length
   }
   mint(): string {
-    let n = this.#next++
-    let seq = ''
-    for (let i = 0; i < 10; i++) {
-      seq = BASE62[n % 62] + seq
-      n = Math.floor(n / 62)
-    }
-    return to18(this.prefix + this.pod + seq)
+    const n = this.#next++
+    if (n >= 62 ** this.#digits) throw new RangeError(`ids of ${this.prefix}${this.pod} ran out`)
+    return to18(this.prefix + this.pod + base62(n, this.#digits))
   }
 }

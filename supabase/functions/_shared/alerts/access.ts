@@ -6,20 +6,19 @@ import { ForbiddenError, NotFoundError } from '../http/errors.ts'
 const managerRoles = ['owner', 'admin']
 
 /**
- * Passes when the caller is an owner or admin of `businessId`. `tx` must come from `asUser`:
- * team_members is read through RLS, which shows a user their own teams only.
+ * Passes when the caller is an owner or admin of `businessId`. `tx` must come from `asUser`: the
+ * membership helpers answer for auth.uid(), the caller. They are the policies' own, so an app
+ * that redefines them over its own members table changes this too.
  *
  * @throws {NotFoundError} when the caller is not a member of the business.
  * @throws {ForbiddenError} when the caller is a member without the role.
  */
 export async function assertCanManageAlerts(tx: Tx, businessId: string): Promise<void> {
-  const [membership] = await tx<{ role: string }[]>`
-    select role from public.team_members
-     where business_id = ${businessId} and user_id = (select auth.uid())`
-  if (!membership) throw new NotFoundError('Business not found')
-  if (!managerRoles.includes(membership.role)) {
-    throw new ForbiddenError('Only owners and admins manage alerts')
-  }
+  const [access] = await tx<{ member: boolean; manager: boolean }[]>`
+    select app.is_member(${businessId}::uuid) as member,
+           app.has_role(${businessId}::uuid, ${managerRoles}::text[]) as manager`
+  if (!access?.member) throw new NotFoundError('Business not found')
+  if (!access.manager) throw new ForbiddenError('Only owners and admins manage alerts')
 }
 
 /**

@@ -22,6 +22,8 @@ export interface JwtKeys {
 export interface VerifyOptions {
   /** Required `aud`; unset accepts any audience (the platform gateway checks none). */
   audience?: string
+  /** Required `iss`; a token naming another issuer, or none, is refused. Unset checks none. */
+  issuer?: string
   /** Leeway for `exp`/`nbf`/`iat` between our clock and the issuer's. */
   clockToleranceSeconds?: number
 }
@@ -108,7 +110,7 @@ function keyFor(token: string, keys: JwtKeys): { getKey: JWTVerifyGetKey; alg: s
 }
 
 /**
- * Verifies signature, `exp` (required) and, if asked, `aud`; returns the payload.
+ * Verifies signature, `exp` (required) and, if asked, `aud` and `iss`; returns the payload.
  *
  * @throws {UnauthorizedError} for a malformed, expired, unsigned or wrongly signed token.
  * @throws {ServiceUnavailableError} when the JWKS cannot be fetched.
@@ -116,7 +118,7 @@ function keyFor(token: string, keys: JwtKeys): { getKey: JWTVerifyGetKey; alg: s
 export async function verifySupabaseJwt(
   token: string,
   keys: JwtKeys,
-  { audience, clockToleranceSeconds = 10 }: VerifyOptions = {},
+  { audience, issuer, clockToleranceSeconds = 10 }: VerifyOptions = {},
 ): Promise<JWTPayload> {
   const { getKey, alg } = keyFor(token, keys)
   try {
@@ -125,6 +127,7 @@ export async function verifySupabaseJwt(
       // public key) whatever the key source would accept.
       algorithms: [alg],
       audience,
+      issuer,
       clockTolerance: clockToleranceSeconds,
       requiredClaims: ['exp'],
     })
@@ -141,13 +144,19 @@ export async function verifySupabaseJwt(
 }
 
 /**
- * Verifies a signed-in user's access token: a valid signature, audience `authenticated`, role
- * `authenticated` and a uuid `sub`.
+ * Verifies a signed-in user's access token: a valid signature, issuer `issuer` (the project's
+ * `<SUPABASE_URL>/auth/v1`), audience `authenticated`, role `authenticated` and a uuid `sub`.
+ * The issuer check refuses a token another project (or anything else holding a trusted key,
+ * such as a shared legacy secret) signed for itself.
  *
  * @throws {UnauthorizedError} when any of these fails.
  */
-export async function verifyUserJwt(token: string, keys: JwtKeys): Promise<UserClaims> {
-  const payload = await verifySupabaseJwt(token, keys, { audience: 'authenticated' })
+export async function verifyUserJwt(
+  token: string,
+  keys: JwtKeys,
+  issuer: string,
+): Promise<UserClaims> {
+  const payload = await verifySupabaseJwt(token, keys, { audience: 'authenticated', issuer })
   const claims = userClaimsSchema.safeParse(payload)
   if (!claims.success) throw new UnauthorizedError('Token is not a user access token')
   return claims.data

@@ -1,4 +1,9 @@
-// The outcomes a callback reports to the app (`error=`), and the human text that goes with each.
+// The failures a connection attempt reports to the app (the callback's `error=`, the completion's
+// error code), the human text that goes with each, and how a failure is recorded.
+import type { Tx } from '../db/client.ts'
+import { markAuthFailed } from '../integrations/lifecycle.ts'
+import type { ServiceIntegration } from '../integrations/service-read.ts'
+import type { Logger } from '../log.ts'
 
 export type CallbackErrorCode =
   | 'access_denied'
@@ -7,6 +12,7 @@ export type CallbackErrorCode =
   | 'token_exchange_failed'
   | 'state_expired'
   | 'state_invalid'
+  | 'connection_cancelled'
 
 /** Shown to people: says what happened and what to do, and never echoes the provider's text. */
 export const callbackErrorMessages: Record<CallbackErrorCode, string> = {
@@ -18,6 +24,8 @@ export const callbackErrorMessages: Record<CallbackErrorCode, string> = {
   token_exchange_failed: 'Salesforce did not complete the connection; please try again.',
   state_expired: 'The connection attempt took too long and expired; please start again.',
   state_invalid: 'This connection link was already used or is not valid; please start again.',
+  connection_cancelled:
+    'Another account tried to finish this connection, so it was cancelled and nothing was connected; please start again.',
 }
 
 /**
@@ -37,4 +45,33 @@ export function callbackErrorFromProvider(error: string): CallbackErrorCode {
     default:
       return 'token_exchange_failed'
   }
+}
+
+/** True for a code of ours (a stored completion outcome other than `connected`). */
+export function isCallbackErrorCode(value: string): value is CallbackErrorCode {
+  return Object.hasOwn(callbackErrorMessages, value)
+}
+
+/**
+ * Logs a failed attempt and records it on the integration (`auth_failed`, last_error), with the
+ * provider's own code for the record. `tx` must come from `asService`.
+ */
+export async function recordAuthFailure(
+  tx: Tx,
+  integration: ServiceIntegration,
+  failure: { code: CallbackErrorCode; providerError?: string },
+  actorId: string | null,
+  logger: Logger,
+): Promise<void> {
+  logger.warn('authorization failed', {
+    integration_id: integration.id,
+    error_code: failure.code,
+    provider_error: failure.providerError,
+  })
+  await markAuthFailed(tx, integration, {
+    code: failure.code,
+    message: callbackErrorMessages[failure.code],
+    providerError: failure.providerError,
+    actorId,
+  })
 }

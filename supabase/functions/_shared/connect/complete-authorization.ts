@@ -1,62 +1,91 @@
-// Completes a connection at the callback: consumes the state once, exchanges the code with the
-// bound verifier and the right client, stores the tokens in Vault, and says where to send the
-// browser: the allowlisted app URL with `status=connected`, or with `error=` and a message.
+// Completes a connection for the user who started it. The app posts the ticket the callback gave
+// it, with the signed-in user's JWT; only when that user is the one bound to the state is the
+// code exchanged (with the bound PKCE verifier and the right client), the tokens stored in Vault
+// and the integration connected. Anyone else who presents the ticket cancels it. A ticket is
+// settled once, and every later call of its initiator is answered with that same outcome.
+import type { UserClaims } from '../auth/verify-jwt.ts'
 import { resolveClientCredentials } from '../credentials/client-credentials.ts'
 import { readTokens, saveTokens } from '../credentials/vault.ts'
 import { asService } from '../db/as-user.ts'
-import { AppError, BadRequestError } from '../http/errors.ts'
-import { markAuthFailed, markConnected } from '../integrations/lifecycle.ts'
+import type { Tx } from '../db/client.ts'
+import {
+  AppError,
+  ConflictError,
+  ForbiddenError,
+  NotFoundError,
+  ProviderError,
+} from '../http/errors.ts'
+import { loadIntegrationFor } from '../integrations/caller-access.ts'
+import { markConnected } from '../integrations/lifecycle.ts'
 import { readIntegrationAsService, type ServiceIntegration } from '../integrations/service-read.ts'
 import type { Logger } from '../log.ts'
-import { type ConsumedOAuthState, consumeOAuthState } from '../oauth/state-store.ts'
-import { isWellFormedState } from '../oauth/state.ts'
+import { type Completion, findCompletion, settleCompletion } from '../oauth/completion-store.ts'
+import { openCode } from '../oauth/completion-ticket.ts'
 import { exchangeAuthorizationCode, OAuthTokenError, revokeToken } from '../oauth/token-client.ts'
-import { withParams } from '../oauth/redirect-allowlist.ts'
-import { oauthEndpoints } from '../providers/registry.ts'
+import { getProvider, oauthEndpoints } from '../providers/registry.ts'
 import type { OAuthProvider, ProviderGrant } from '../providers/types.ts'
 import {
   type CallbackErrorCode,
-  callbackErrorFromProvider,
   callbackErrorMessages,
+  isCallbackErrorCode,
+  recordAuthFailure,
 } from './callback-errors.ts'
 
-export interface CallbackParams {
-  provider: OAuthProvider
-  code?: string
-  state?: string
-  /** The provider's `error=` (the user denied, or the request was refused). */
-  error?: string
-}
+/** Callers with one ticket wait for the one settling it: an exchange is bounded at 15 s. */
+const completionLockTimeout = '30s'
 
-/** Thrown when the state is unknown or used: there is no trusted place to redirect to. */
-function stateInvalid(): AppError {
-  return new BadRequestError(callbackErrorMessages.state_invalid, { code: 'state_invalid' })
-}
-
-/** A failure we report to the app, with the provider's own code for the record. */
-class CallbackFailure extends Error {
+/** A failure we record on the integration and answer the initiator with. */
+class CompletionFailure extends Error {
   constructor(readonly code: CallbackErrorCode, readonly providerError?: string) {
     super(code)
   }
 }
 
+/** What one settling transaction decided; tokens to revoke are revoked after it commits. */
+type Settled = { kind: 'unknown' } | Outcome
+type Outcome = { kind: 'settled'; outcome: string; initiator: boolean; revoke?: Revocation }
+
+interface Revocation {
+  revokeUrl: string
+  token: string
+  /** The grant this one replaced (log a failure), or the new one nobody may keep (silent). */
+  reason: 'replaced' | 'disconnected'
+}
+
+function ticketInvalid(): AppError {
+  return new NotFoundError('This connection ticket is unknown, or its connection was cancelled', {
+    code: 'ticket_invalid',
+  })
+}
+
+/** The answer the initiator gets for a failed outcome: the provider's failures are 502s. */
+function outcomeError(outcome: string): AppError {
+  if (!isCallbackErrorCode(outcome)) return ticketInvalid()
+  const message = callbackErrorMessages[outcome]
+  if (['token_exchange_failed', 'invalid_client_id', 'redirect_uri_mismatch'].includes(outcome)) {
+    return new ProviderError(message, { code: outcome })
+  }
+  return new ConflictError(message, { code: outcome })
+}
+
 async function exchange(
-  params: CallbackParams & { code: string },
-  bound: ConsumedOAuthState,
+  tx: Tx,
+  completion: Completion,
+  code: string,
+  provider: OAuthProvider,
   integration: ServiceIntegration,
 ): Promise<ProviderGrant> {
-  const { provider } = params
   const endpoints = oauthEndpoints(provider, integration)
   let grant: ProviderGrant
   try {
     // Inside the try: an app removed since authorize is a failed exchange to report, not a 500.
-    const client = await asService((tx) => resolveClientCredentials(tx, integration.id, provider))
+    const client = await resolveClientCredentials(tx, integration.id, provider)
     const response = await exchangeAuthorizationCode({
       tokenUrl: endpoints.tokenUrl,
       client,
-      code: params.code,
-      redirectUri: bound.redirectUri,
-      codeVerifier: bound.codeVerifier,
+      code,
+      redirectUri: completion.redirectUri,
+      codeVerifier: completion.codeVerifier,
     })
     grant = await provider.readTokenResponse(response, {
       loginBaseUrl: provider.loginBaseUrl(integration),
@@ -64,110 +93,136 @@ async function exchange(
     })
   } catch (error) {
     if (error instanceof OAuthTokenError) {
-      throw new CallbackFailure(
+      throw new CompletionFailure(
         error.oauthError === 'invalid_client_id' ? 'invalid_client_id' : 'token_exchange_failed',
         error.oauthError,
       )
     }
-    if (error instanceof AppError) throw new CallbackFailure('token_exchange_failed', error.code)
+    if (error instanceof AppError) throw new CompletionFailure('token_exchange_failed', error.code)
     throw error
   }
   if (!grant.tokens.refresh_token) {
     // Without a refresh token the connection would die with its first session: refuse it now,
     // and do not leave the one access token alive.
     await revokeToken(endpoints.revokeUrl, grant.tokens.access_token).catch(() => undefined)
-    throw new CallbackFailure('token_exchange_failed', 'no_refresh_token')
+    throw new CompletionFailure('token_exchange_failed', 'no_refresh_token')
   }
   return grant
 }
 
 /**
- * Saves the grant and marks the integration connected, in one transaction. A disconnect that
- * happened while the user was at Salesforce wins: the new grant is revoked, not saved.
+ * Saves the grant and marks the integration connected. A disconnect that happened while the user
+ * was at the provider wins: the grant is not saved, and comes back for the caller to revoke.
  * Returns the refresh token the new one replaced, if any, for the caller to revoke.
  */
 async function save(
+  tx: Tx,
   integration: ServiceIntegration,
   grant: ProviderGrant,
   userId: string,
 ): Promise<{ replaced?: string; disconnected: boolean }> {
-  return await asService(async (tx) => {
-    const [row] = await tx<{ status: string }[]>`
-      select status from public.integrations where id = ${integration.id} for update`
-    if (!row || row.status === 'disconnected') return { disconnected: true }
-    const previous = await readTokens(tx, integration.id)
-    await saveTokens(tx, integration.id, grant.tokens)
-    await markConnected(tx, integration, grant, userId)
-    const replaced = previous?.tokens.refresh_token
-    return {
-      replaced: replaced !== grant.tokens.refresh_token ? replaced : undefined,
-      disconnected: false,
-    }
-  })
+  const [row] = await tx<{ status: string }[]>`
+    select status from public.integrations where id = ${integration.id} for update`
+  if (!row || row.status === 'disconnected') return { disconnected: true }
+  const previous = await readTokens(tx, integration.id)
+  await saveTokens(tx, integration.id, grant.tokens)
+  await markConnected(tx, integration, grant, userId)
+  const replaced = previous?.tokens.refresh_token
+  return {
+    replaced: replaced !== grant.tokens.refresh_token ? replaced : undefined,
+    disconnected: false,
+  }
 }
 
 /**
- * Handles one callback and returns the URL to redirect the browser to.
+ * Settles the ticket for `userId` inside `tx`, holding its row lock throughout (exchange
+ * included), so five racing calls make one exchange and read one outcome.
+ */
+async function settle(tx: Tx, ticket: string, userId: string, logger: Logger): Promise<Settled> {
+  await tx`select set_config('lock_timeout', ${completionLockTimeout}, true)`
+  const completion = await findCompletion(tx, ticket, { lock: true })
+  const integration = completion && await readIntegrationAsService(tx, completion.integrationId)
+  if (!completion || !integration) return { kind: 'unknown' }
+  const initiator = completion.userId === userId
+  if (completion.outcome) return { kind: 'settled', outcome: completion.outcome, initiator }
+  const fail = async (failure: CompletionFailure): Promise<Outcome> => {
+    await recordAuthFailure(tx, integration, failure, initiator ? userId : null, logger)
+    await settleCompletion(tx, ticket, { outcome: failure.code, userId })
+    return { kind: 'settled', outcome: failure.code, initiator }
+  }
+  // Someone else holds the initiator's ticket: the phishing shape (a link sent to another
+  // person, who allowed access). Cancel it, so a later hand-back of the URL is worth nothing.
+  if (!initiator) return await fail(new CompletionFailure('connection_cancelled'))
+  if (completion.expired) return await fail(new CompletionFailure('state_expired'))
+  const provider = getProvider(integration.provider)
+  let grant: ProviderGrant
+  try {
+    const code = await openCode(completion.sealedCode!, ticket)
+    grant = await exchange(tx, completion, code, provider, integration)
+  } catch (error) {
+    if (error instanceof CompletionFailure) return await fail(error)
+    throw error
+  }
+  const saved = await save(tx, integration, grant, userId)
+  const { revokeUrl } = oauthEndpoints(provider, integration)
+  if (saved.disconnected) {
+    const settled = await fail(new CompletionFailure('state_invalid', 'disconnected_meanwhile'))
+    const token = grant.tokens.refresh_token!
+    return { ...settled, revoke: { revokeUrl, token, reason: 'disconnected' } }
+  }
+  await settleCompletion(tx, ticket, { outcome: 'connected', userId })
+  logger.info('integration connected', { integration_id: integration.id })
+  return {
+    kind: 'settled',
+    outcome: 'connected',
+    initiator,
+    revoke: saved.replaced ? { revokeUrl, token: saved.replaced, reason: 'replaced' } : undefined,
+  }
+}
+
+/**
+ * Completes the connection of `ticket` for the caller and returns its integration id.
  *
- * @throws {BadRequestError} 400 `state_invalid` when the state is malformed, unknown or used:
- *   without the state row there is no trusted redirect target, so no redirect at all.
+ * @throws {NotFoundError} 404 `ticket_invalid`: never issued, or forgotten (disconnect, delete).
+ * @throws {ForbiddenError} 403 `ticket_not_yours`: another user started this connection; the
+ *   ticket is cancelled by this call (if it was still open) and nothing is connected.
+ * @throws {NotFoundError | ForbiddenError} from the caller's access to the integration: the
+ *   initiator must still be an owner or admin of its business (the ticket stays open).
+ * @throws {ConflictError | ProviderError} with the failure's code (`state_expired`,
+ *   `token_exchange_failed`, `connection_cancelled`, ...), the same on every retry.
  */
 export async function completeAuthorization(
-  params: CallbackParams,
+  claims: UserClaims,
+  ticket: string,
   logger: Logger,
-): Promise<string> {
-  const state = params.state
-  if (!isWellFormedState(state)) throw stateInvalid()
-  // One transaction for both reads; the checks stay outside it, so a refused state is still
-  // consumed (committed) and cannot be tried again.
-  const { bound, integration } = await asService(async (tx) => {
-    const bound = await consumeOAuthState(tx, state)
-    const integration = bound && await readIntegrationAsService(tx, bound.integrationId)
-    return { bound, integration }
-  })
-  if (!bound) throw stateInvalid()
-  if (!integration || integration.provider !== params.provider.id) throw stateInvalid()
-  const context = { integration_id: integration.id }
-  try {
-    if (bound.expired) throw new CallbackFailure('state_expired')
-    if (params.error) {
-      throw new CallbackFailure(callbackErrorFromProvider(params.error), params.error)
-    }
-    if (!params.code) throw new CallbackFailure('token_exchange_failed', 'no_code')
-    const grant = await exchange({ ...params, code: params.code }, bound, integration)
-    const saved = await save(integration, grant, bound.userId)
-    const endpoints = oauthEndpoints(params.provider, integration)
-    if (saved.disconnected) {
-      await revokeToken(endpoints.revokeUrl, grant.tokens.refresh_token!).catch(() => undefined)
-      throw new CallbackFailure('state_invalid', 'disconnected_meanwhile')
-    }
-    if (saved.replaced) {
-      // The old grant is dead weight, and Salesforce allows only five per user and app.
-      await revokeToken(endpoints.revokeUrl, saved.replaced).catch((error) =>
-        logger.warn('could not revoke the replaced grant', { ...context, error })
-      )
-    }
-    logger.info('integration connected', context)
-    return withParams(bound.redirectTo, { status: 'connected', integration_id: integration.id })
-  } catch (error) {
-    if (!(error instanceof CallbackFailure)) throw error
-    logger.warn('authorization failed', {
-      ...context,
-      error_code: error.code,
-      provider_error: error.providerError,
-    })
-    await asService((tx) =>
-      markAuthFailed(tx, integration, {
-        code: error.code,
-        message: callbackErrorMessages[error.code],
-        providerError: error.providerError,
-        actorId: bound.userId,
-      })
-    )
-    return withParams(bound.redirectTo, {
-      error: error.code,
-      message: callbackErrorMessages[error.code],
-      integration_id: integration.id,
+): Promise<{ integrationId: string }> {
+  const found = await asService((tx) => findCompletion(tx, ticket, { lock: false }))
+  if (!found) throw ticketInvalid()
+  // The functions' own access rule still holds at the end of the flow, not only at its start.
+  if (found.userId === claims.sub) {
+    await loadIntegrationFor(claims, found.integrationId, { admin: true })
+  }
+  const settled = await asService((tx) => settle(tx, ticket, claims.sub, logger))
+  if (settled.kind === 'unknown') throw ticketInvalid()
+  if (settled.revoke) {
+    const { revokeUrl, token, reason } = settled.revoke
+    // The old grant is dead weight (Salesforce keeps only five per user and app); a grant for a
+    // disconnected integration must not live on.
+    await revokeToken(revokeUrl, token).catch((error) => {
+      if (reason === 'replaced') {
+        logger.warn('could not revoke the replaced grant', {
+          integration_id: found.integrationId,
+          error,
+        })
+      }
     })
   }
+  if (!settled.initiator) {
+    throw new ForbiddenError(
+      'Another user started this connection; it has been cancelled and nothing was connected',
+      { code: 'ticket_not_yours' },
+    )
+  }
+  if (settled.outcome !== 'connected') throw outcomeError(settled.outcome)
+  return { integrationId: found.integrationId }
 }

@@ -1,5 +1,6 @@
 // The contacts routes' inputs as zod schemas: what the handlers may assume once validation passed.
 import { z } from 'zod'
+import { pgTimestamp } from '../http/pg-input.ts'
 import { toContactId18 } from '../providers/salesforce/ids.ts'
 import { cursorParam } from './cursor.ts'
 
@@ -35,7 +36,7 @@ export type RemoteCursor = z.output<typeof remoteCursorSchema>
  * keyset would skip or repeat rows that differ below that.
  */
 export const syncedCursorSchema = z.strictObject({
-  u: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/),
+  u: pgTimestamp({ precision: 6 }),
   i: z.guid(),
 })
 export type SyncedCursor = z.output<typeof syncedCursorSchema>
@@ -52,7 +53,7 @@ export type RemoteQuery = z.output<typeof remoteQuerySchema>
 export const syncedQuerySchema = z.object({
   integration_id: z.guid().optional(),
   business_id: z.guid().optional(),
-  updated_since: z.iso.datetime({ offset: true }).optional(),
+  updated_since: pgTimestamp().optional(),
   search: searchText,
   include_deleted: queryBoolean.default(false),
   limit: pageLimit,

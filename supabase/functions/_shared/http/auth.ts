@@ -2,7 +2,7 @@
 // the function against the project's JWKS (and the legacy HS256 secret when one is configured).
 import { createMiddleware } from 'hono/factory'
 import { jwksUrl, remoteJwks, type UserClaims, verifyUserJwt } from '../auth/verify-jwt.ts'
-import { getConfig } from '../config.ts'
+import { getConfig, jwtIssuer, legacyJwtSecret } from '../config.ts'
 import type { AppVariables } from './context.ts'
 import { UnauthorizedError } from './errors.ts'
 import { documented } from './openapi/route-docs.ts'
@@ -34,11 +34,11 @@ export function requireUser() {
   const middleware = createMiddleware<UserEnv>(async function requireUser(c, next) {
     const token = bearerToken(c.req.header('authorization'))
     if (!token) throw new UnauthorizedError('Missing bearer token')
-    const { SUPABASE_URL, SUPABASE_JWT_SECRET } = getConfig('auth')
+    const auth = getConfig('auth')
     const claims = await verifyUserJwt(token, {
-      jwks: remoteJwks(jwksUrl(SUPABASE_URL)),
-      hs256Secret: SUPABASE_JWT_SECRET,
-    })
+      jwks: remoteJwks(jwksUrl(auth.SUPABASE_URL)),
+      hs256Secret: legacyJwtSecret(auth),
+    }, jwtIssuer(auth))
     c.set('claims', claims)
     c.set('userId', claims.sub)
     await next()

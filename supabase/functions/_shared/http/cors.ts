@@ -3,17 +3,36 @@
 import { cors } from 'hono/cors'
 import { getConfig } from '../config.ts'
 
-/** Headers supabase-js and our clients send; see Supabase "CORS for Invoking from the browser". */
-const allowHeaders = [
+/**
+ * Request headers a browser may send: every header supabase-js (2.x) sends, our request id, and
+ * the W3C trace headers. supabase-js's own list (`@supabase/supabase-js/cors`, SUPABASE_HEADERS)
+ * lacks two that its clients do send: `x-region` (functions.invoke with a `region` option) and
+ * `x-supabase-api-version` (auth-js); a preflight that does not allow one fails the call.
+ */
+export const allowHeaders = [
   'authorization',
   'x-client-info',
   'apikey',
   'content-type',
+  'x-region',
+  'x-supabase-api-version',
   'x-request-id',
   'x-retry-count',
   'traceparent',
   'tracestate',
   'baggage',
+]
+
+/**
+ * Response headers a browser's script may read besides the CORS-safelisted ones: without this,
+ * `response.headers.get('RateLimit-Remaining')` is null in a browser even though the header came.
+ */
+export const exposeHeaders = [
+  'x-request-id',
+  'retry-after',
+  'ratelimit-limit',
+  'ratelimit-remaining',
+  'ratelimit-reset',
 ]
 
 /** CORS middleware reading the allowed origins from config at request time. */
@@ -26,7 +45,7 @@ export function corsPolicy() {
     },
     allowMethods: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
     allowHeaders,
-    exposeHeaders: ['x-request-id', 'retry-after'],
+    exposeHeaders,
     maxAge: 600,
   })
 }

@@ -36,10 +36,19 @@ async function revokeGrant(integration: IntegrationRow, logger: Logger): Promise
   }
 }
 
-/** Deletes the contacts (and campaign leads) that came from the integration. */
-async function purgeSyncedData(tx: Tx, integrationId: string) {
-  const contacts = await tx`delete from public.contacts where integration_id = ${integrationId}`
-  const leads = await tx`delete from public.leads where integration_id = ${integrationId}`
+/**
+ * Deletes the contacts (and campaign leads) that came from the integration, within its own
+ * business only: this runs as the service, past RLS, so the business is what keeps a purge from
+ * reaching rows of another tenant whatever they point at (the leads' composite foreign key makes
+ * such rows impossible; this does not rely on it).
+ */
+async function purgeSyncedData(tx: Tx, integration: IntegrationRow) {
+  const contacts = await tx`
+    delete from public.contacts
+     where integration_id = ${integration.id} and business_id = ${integration.business_id}`
+  const leads = await tx`
+    delete from public.leads
+     where integration_id = ${integration.id} and business_id = ${integration.business_id}`
   return { contacts_deleted: contacts.count, leads_deleted: leads.count }
 }
 
@@ -69,7 +78,7 @@ export async function disconnectIntegration(
     await tx`
       update public.integration_sync_state set paused_reason = 'disconnected'
        where integration_id = ${integration.id}`
-    const purged = purge ? await purgeSyncedData(tx, integration.id) : undefined
+    const purged = purge ? await purgeSyncedData(tx, integration) : undefined
     const base = { integrationId: integration.id, businessId: integration.business_id, actorId }
     if (changed.count > 0) {
       await recordEvent(tx, {

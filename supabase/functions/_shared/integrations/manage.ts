@@ -34,8 +34,18 @@ export interface IntegrationChanges {
   client?: ClientCredentials
 }
 
-/** A unique or check violation is the caller's mistake, not a 500. */
-function mapWriteError(error: unknown): never {
+/** 409: the org or connected app of a live connection cannot change; disconnect first. */
+function movingConnectedIntegration(): ConflictError {
+  return new ConflictError('Disconnect the integration before changing its org or connected app', {
+    code: 'integration_connected',
+  })
+}
+
+/**
+ * A unique or check violation is the caller's mistake, not a 500; the database's refusal to move
+ * an active integration is the same 409 the function gives.
+ */
+export function mapWriteError(error: unknown): never {
   const code = (error as { code?: string }).code
   if (code === '23505') {
     throw new ConflictError('This business already has an integration with that name', {
@@ -43,6 +53,9 @@ function mapWriteError(error: unknown): never {
     })
   }
   if (code === '23514') throw new ValidationError('The integration settings are inconsistent')
+  // The database's own guard (app.refuse_moving_active_integration): the integration became
+  // active between our status check and this update.
+  if (code === '55000') throw movingConnectedIntegration()
   throw error
 }
 
@@ -161,10 +174,7 @@ export async function updateIntegration(
   // Only an active integration holds a live grant (a failed reconnect keeps it active; pending
   // and error ones have none), and a half-done connect must stay fixable (a mistyped client id).
   if ((movesOrg || changes.client) && current.status === 'active') {
-    throw new ConflictError(
-      'Disconnect the integration before changing its org or connected app',
-      { code: 'integration_connected' },
-    )
+    throw movingConnectedIntegration()
   }
   const updated = await asUser(claims, (tx) => applyChanges(tx, current, changes))
   if (!changes.client) return updated

@@ -32,26 +32,19 @@ export async function saveOAuthState(tx: Tx, state: NewOAuthState): Promise<void
   `
 }
 
-/**
- * Marks the state used and returns its binding, or undefined when it is unknown or was used
- * already. Atomic in the database: of two racing callbacks with one state, one gets the row.
- */
-export async function consumeOAuthState(
-  tx: Tx,
-  state: string,
-): Promise<ConsumedOAuthState | undefined> {
-  const [row] = await tx<
-    {
-      user_id: string
-      business_id: string
-      integration_id: string
-      code_verifier: string
-      redirect_uri: string
-      redirect_to: string
-      expired: boolean
-    }[]
-  >`select * from private.consume_oauth_state(${await hashState(state)})`
-  if (!row) return undefined
+/** A state's binding as the database returns it. */
+export interface StateBindingRow {
+  user_id: string
+  business_id: string
+  integration_id: string
+  code_verifier: string
+  redirect_uri: string
+  redirect_to: string
+  expired: boolean
+}
+
+/** The binding of `row` in our names. */
+export function toStateBinding(row: StateBindingRow): ConsumedOAuthState {
   return {
     userId: row.user_id,
     businessId: row.business_id,
@@ -63,9 +56,29 @@ export async function consumeOAuthState(
   }
 }
 
-/** Forgets every pending authorization of an integration (disconnect): none may complete later. */
+/**
+ * Marks the state used and returns its binding, or undefined when it is unknown or was used
+ * already. Atomic in the database: of two racing callbacks with one state, one gets the row.
+ */
+export async function consumeOAuthState(
+  tx: Tx,
+  state: string,
+): Promise<ConsumedOAuthState | undefined> {
+  const [row] = await tx<StateBindingRow[]>`
+    select * from private.consume_oauth_state(${await hashState(state)})`
+  return row && toStateBinding(row)
+}
+
+/**
+ * Forgets every pending authorization of an integration (disconnect): states not yet used, and
+ * used ones whose completion still waits for its initiator. None may complete later.
+ */
 export async function deletePendingOAuthStates(tx: Tx, integrationId: string): Promise<void> {
   await tx`
-    delete from private.oauth_states where integration_id = ${integrationId} and consumed_at is null
+    delete from private.oauth_states s
+     where s.integration_id = ${integrationId}
+       and (s.consumed_at is null or exists (
+             select 1 from private.oauth_completions c
+              where c.state_hash = s.state_hash and c.outcome is null))
   `
 }

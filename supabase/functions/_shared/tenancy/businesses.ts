@@ -13,15 +13,19 @@ export interface CallerBusiness {
 }
 
 /**
- * The businesses the caller belongs to, ordered by name. RLS on businesses and team_members
- * decides visibility; the join on auth.uid() only adds the caller's role, so `tx` must come from
- * `asUser`.
+ * The businesses the caller belongs to, ordered by name, with the caller's role. Membership and
+ * role come from app.is_member/app.has_role only, as every policy's do, so an app that redefines
+ * them over its own members table (README, "Bring your own tenancy") changes this too. `tx` must
+ * come from `asUser` (RLS on businesses applies as well).
  */
 export async function listCallerBusinesses(tx: Tx): Promise<CallerBusiness[]> {
   return await tx<CallerBusiness[]>`
-    select b.id, b.name, b.slug, m.role, b.created_at
+    select b.id, b.name, b.slug, b.created_at,
+           case when app.has_role(b.id, array['owner']) then 'owner'
+                when app.has_role(b.id, array['admin']) then 'admin'
+                else 'member' end as role
     from public.businesses b
-    join public.team_members m on m.business_id = b.id and m.user_id = (select auth.uid())
+    where app.is_member(b.id)
     order by b.name, b.id
   `
 }

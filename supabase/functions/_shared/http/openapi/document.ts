@@ -43,7 +43,9 @@ const securitySchemes = {
 function impliedErrors(doc: MergedDoc): ErrorCode[] {
   const codes: ErrorCode[] = ['internal_error']
   if (doc.inputs.length > 0) codes.push('validation_failed')
-  if (doc.inputs.some((input) => input.target === 'json')) codes.push('bad_request')
+  if (doc.inputs.some((input) => input.target === 'json')) {
+    codes.push('bad_request', 'payload_too_large')
+  }
   if (doc.security === 'bearer') codes.push('unauthorized', 'service_unavailable')
   if (doc.security === 'cronSecret') codes.push('unauthorized')
   return codes
@@ -54,21 +56,27 @@ interface MergedDoc {
   description?: string
   security?: RouteDoc['security']
   inputs: NonNullable<RouteDoc['input']>[]
-  errors: Set<ErrorCode>
+  /** Code → the status this route answers it with. */
+  errors: Map<ErrorCode, number>
   responses: Record<number, ResponseDoc>
 }
 
 function mergeDocs(docs: RouteDoc[]): MergedDoc {
-  const merged: MergedDoc = { inputs: [], errors: new Set(), responses: {} }
+  const merged: MergedDoc = { inputs: [], errors: new Map(), responses: {} }
   for (const doc of docs) {
     merged.summary = doc.summary ?? merged.summary
     merged.description = doc.description ?? merged.description
     merged.security = doc.security ?? merged.security
     if (doc.input) merged.inputs.push(doc.input)
-    for (const code of doc.errors ?? []) merged.errors.add(code)
+    for (const error of doc.errors ?? []) {
+      const [code, status] = typeof error === 'string' ? [error, errorCodes[error].status] : error
+      merged.errors.set(code, status)
+    }
     Object.assign(merged.responses, doc.responses)
   }
-  for (const code of impliedErrors(merged)) merged.errors.add(code)
+  for (const code of impliedErrors(merged)) {
+    if (!merged.errors.has(code)) merged.errors.set(code, errorCodes[code].status)
+  }
   return merged
 }
 
@@ -254,11 +262,10 @@ function responses(doc: MergedDoc, schemas: SchemaConverter) {
     }
   }
   const byStatus = new Map<number, ErrorCode[]>()
-  for (const code of [...doc.errors].sort()) {
-    const { status } = errorCodes[code]
+  for (const [code, status] of [...doc.errors].sort(([a], [b]) => a < b ? -1 : 1)) {
     byStatus.set(status, [...(byStatus.get(status) ?? []), code])
   }
-  for (const [status, codes] of byStatus) {
+  for (const [status, codes] of [...byStatus].sort(([a], [b]) => a - b)) {
     const response: Record<string, unknown> = errorResponse(codes)
     if (status === 401) response.headers = responseHeaders({ 'WWW-Authenticate': 'Bearer' })
     if (status === 429) response.headers = responseHeaders({ 'Retry-After': 'Seconds to wait' })

@@ -20,7 +20,7 @@ export const errorCodes = {
     status: 400,
     description: 'redirect_to is not on APP_REDIRECT_ALLOWLIST',
   },
-  state_invalid: { status: 400, description: 'The OAuth state is unknown, used or expired' },
+  state_invalid: { status: 400, description: 'The connection attempt is unknown or already used' },
   unauthorized: {
     status: 401,
     description: 'No valid credentials (missing, malformed or expired)',
@@ -38,6 +38,24 @@ export const errorCodes = {
   client_not_configured: { status: 409, description: 'No connected app is configured for it' },
   sync_in_progress: { status: 409, description: 'Another sync of the integration is running' },
   sync_paused: { status: 409, description: 'The sync of the integration is paused' },
+  ticket_invalid: { status: 404, description: 'The completion ticket is unknown or cancelled' },
+  ticket_not_yours: {
+    status: 403,
+    description: 'Another user started this connection; it was cancelled',
+  },
+  access_denied: { status: 409, description: 'The user denied access at the provider' },
+  state_expired: { status: 409, description: 'The connection attempt expired; start again' },
+  connection_cancelled: { status: 409, description: 'The connection attempt was cancelled' },
+  token_exchange_failed: {
+    status: 502,
+    description: 'The provider did not complete the connection',
+  },
+  invalid_client_id: { status: 502, description: 'The provider does not know the connected app' },
+  redirect_uri_mismatch: {
+    status: 502,
+    description: "The provider refused the app's callback URL",
+  },
+  payload_too_large: { status: 413, description: 'The request body is larger than 1 MiB' },
   rate_limited: { status: 429, description: 'Too many requests; see Retry-After' },
   salesforce_limit_exceeded: {
     status: 429,

@@ -25,8 +25,11 @@ export interface RouteDescription {
   description?: string
   /** Successful (and redirect) responses by status. */
   responses: Record<number, ResponseDoc>
-  /** Error codes the route's own logic may answer (validation and auth add theirs). */
-  errors?: ErrorCode[]
+  /**
+   * Error codes the route's own logic may answer (validation and auth add theirs); a pair gives
+   * the status where this route answers a code with another than its usual one.
+   */
+  errors?: Array<ErrorCode | [ErrorCode, number]>
   security?: Security
 }
 

@@ -27,27 +27,17 @@ export function idChecksum(id15: string): string {
 
 /**
  * The canonical 18-character form of a 15- or 18-character id, or undefined when `input` cannot
- * be one. A 15-character id is case-sensitive and gets its checksum. An 18-character id is
- * case-insensitive: its suffix says which of the first 15 characters are upper case, so
- * `003ro0000035wqgyam` and `003RO0000035WQgYAM` are the same record and normalise alike. A suffix
- * that marks a digit as upper case cannot come from Salesforce and is refused.
+ * be one. A 15-character id is case-sensitive and gets the checksum of its case. An 18-character
+ * id is case-safe, not case-insensitive (facts §0.17): it is canonical only when its suffix is
+ * the checksum of its first 15 characters exactly as given. A re-cased id such as
+ * `003ro0000035wqgyam` fails that test and is refused, never re-cased: Salesforce matches it to
+ * no record, so neither do we, and ids are then compared exactly.
  */
 export function toId18(input: string): string | undefined {
   if (!idShape.test(input)) return undefined
-  if (input.length === 15) return input + idChecksum(input)
-  const suffix = input.slice(15).toUpperCase()
-  let body = ''
-  for (let chunk = 0; chunk < 3; chunk++) {
-    const bits = checksumAlphabet.indexOf(suffix[chunk])
-    if (bits < 0) return undefined
-    for (let position = 0; position < 5; position++) {
-      const char = input[chunk * 5 + position]
-      const upper = (bits & (1 << position)) !== 0
-      if (upper && !/[a-zA-Z]/.test(char)) return undefined
-      body += upper ? char.toUpperCase() : char.toLowerCase()
-    }
-  }
-  return body + suffix
+  const body = input.slice(0, 15)
+  const id18 = body + idChecksum(body)
+  return input.length === 15 || input === id18 ? id18 : undefined
 }
 
 /** The canonical 18-character id of a Contact, or undefined for anything else. */

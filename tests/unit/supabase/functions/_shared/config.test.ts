@@ -3,6 +3,8 @@ import {
   assertConfig,
   ConfigError,
   getConfig,
+  jwtIssuer,
+  legacyJwtSecret,
   resetConfig,
 } from '../../../../../supabase/functions/_shared/config.ts'
 import { setEnv } from '../../../../helpers/env.ts'
@@ -11,6 +13,8 @@ const unset = {
   SUPABASE_URL: undefined,
   SUPABASE_DB_URL: undefined,
   SUPABASE_JWT_SECRET: undefined,
+  LEGACY_JWT_SECRET: undefined,
+  JWT_ISSUER: undefined,
   CORS_ALLOWED_ORIGINS: undefined,
   LOG_LEVEL: undefined,
 }
@@ -98,10 +102,50 @@ Deno.test("config: assertConfig reports every section's problems at once", () =>
   }
 })
 
-Deno.test('config: a short legacy JWT secret is refused', () => {
-  const restore = setEnv({ ...unset, SUPABASE_URL: 'http://x.test', SUPABASE_JWT_SECRET: 'short' })
+Deno.test('config: a short legacy JWT secret is refused, under either name', () => {
+  for (const name of ['LEGACY_JWT_SECRET', 'SUPABASE_JWT_SECRET']) {
+    const restore = setEnv({ ...unset, SUPABASE_URL: 'http://x.test', [name]: 'short' })
+    try {
+      assert.throws(() => getConfig('auth'), new RegExp(name))
+    } finally {
+      restore()
+    }
+  }
+})
+
+Deno.test('config: the legacy secret is LEGACY_JWT_SECRET, else SUPABASE_JWT_SECRET', () => {
+  const a = 'a'.repeat(32)
+  const b = 'b'.repeat(32)
+  const cases: [Record<string, string | undefined>, string | undefined][] = [
+    [{}, undefined],
+    [{ SUPABASE_JWT_SECRET: b }, b],
+    [{ LEGACY_JWT_SECRET: a }, a],
+    [{ LEGACY_JWT_SECRET: a, SUPABASE_JWT_SECRET: b }, a],
+  ]
+  for (const [env, expected] of cases) {
+    const restore = setEnv({ ...unset, SUPABASE_URL: 'http://x.test', ...env })
+    try {
+      assert.equal(legacyJwtSecret(getConfig('auth')), expected)
+    } finally {
+      restore()
+    }
+  }
+})
+
+Deno.test('config: the JWT issuer is <SUPABASE_URL>/auth/v1 unless JWT_ISSUER names one', () => {
+  let restore = setEnv({ ...unset, SUPABASE_URL: 'https://abc.supabase.co/' })
   try {
-    assert.throws(() => getConfig('auth'), /SUPABASE_JWT_SECRET/)
+    assert.equal(jwtIssuer(getConfig('auth')), 'https://abc.supabase.co/auth/v1')
+  } finally {
+    restore()
+  }
+  restore = setEnv({
+    ...unset,
+    SUPABASE_URL: 'http://kong:8000',
+    JWT_ISSUER: 'http://127.0.0.1:54321/auth/v1',
+  })
+  try {
+    assert.equal(jwtIssuer(getConfig('auth')), 'http://127.0.0.1:54321/auth/v1')
   } finally {
     restore()
   }
@@ -157,6 +201,32 @@ Deno.test('config: oauth needs the public functions URL and a redirect allowlist
     })
     setEnv({ APP_REDIRECT_ALLOWLIST: 'app.example.com' })
     assert.throws(() => getConfig('oauth'), /APP_REDIRECT_ALLOWLIST/)
+  } finally {
+    restore()
+  }
+})
+
+Deno.test('config: the callback error page is optional, and must be an allowlisted app URL', () => {
+  const restore = setEnv({
+    PUBLIC_FUNCTIONS_URL: 'https://ref.supabase.co/functions/v1',
+    APP_REDIRECT_ALLOWLIST: 'https://app.example.com/settings',
+    APP_ERROR_REDIRECT_URL: undefined,
+  })
+  try {
+    assert.equal(getConfig('oauth').APP_ERROR_REDIRECT_URL, undefined)
+    setEnv({ APP_ERROR_REDIRECT_URL: 'https://app.example.com/settings/connect-error' })
+    assert.equal(
+      getConfig('oauth').APP_ERROR_REDIRECT_URL,
+      'https://app.example.com/settings/connect-error',
+    )
+    for (const outside of ['https://app.example.com/other', 'https://evil.example/settings']) {
+      setEnv({ APP_ERROR_REDIRECT_URL: outside })
+      assert.throws(
+        () => getConfig('oauth'),
+        /APP_ERROR_REDIRECT_URL must be a URL that APP_REDIRECT_ALLOWLIST allows/,
+        outside,
+      )
+    }
   } finally {
     restore()
   }

@@ -5,7 +5,6 @@ Deno.test('import-leads: 15- and 18-character spellings of one Contact collapse 
   const ids = canonicalSourceIds([
     '003RO0000035WQg',
     '003RO0000035WQgYAM',
-    '003ro0000035wqgyam',
     '001D000000IRFmaIAH'.replace('001', '003'),
   ])
   assert.deepEqual([...ids.keys()], ['003RO0000035WQgYAM', '003D000000IRFmaIAH'])
@@ -14,4 +13,8 @@ Deno.test('import-leads: 15- and 18-character spellings of one Contact collapse 
 
 Deno.test('import-leads: case matters in 15-character ids', () => {
   assert.equal(canonicalSourceIds(['003RO0000035WQg', '003RO0000035WQG']).size, 2)
+})
+
+Deno.test('import-leads: a re-cased 18-character id is never re-cased into a valid one', () => {
+  assert.throws(() => canonicalSourceIds(['003ro0000035wqgyam']), RangeError)
 })

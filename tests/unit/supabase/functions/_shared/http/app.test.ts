@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
+import { corsHeaders } from '@supabase/supabase-js/cors'
 import { z } from 'zod'
-import { createApp } from '../../../../../../supabase/functions/_shared/http/app.ts'
+import { createApp, maxBodyBytes } from '../../../../../../supabase/functions/_shared/http/app.ts'
 import {
   ForbiddenError,
   RateLimitedError,
@@ -141,6 +142,37 @@ Deno.test('app: malformed JSON is a 400, never a 500', async () => {
   })
 })
 
+Deno.test('app: a body over the limit is 413 in the envelope, declared or streamed', async () => {
+  await withQuietLogs(async () => {
+    const big = JSON.stringify({ name: 'a'.repeat(maxBodyBytes), count: 1 })
+    const declared = await testApp().request('/demo/items', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'content-length': String(big.length) },
+      body: big,
+    })
+    // Without a length header (chunked), the limit counts the bytes as they arrive.
+    const streamed = await testApp().request(
+      new Request('http://local/demo/items', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new Blob([big]).stream(),
+      }),
+    )
+    for (const response of [declared, streamed]) {
+      assert.equal(response.status, 413)
+      const body = await response.json()
+      assert.equal(body.error.code, 'payload_too_large')
+    }
+    const fits = await testApp().request('/demo/items', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'a'.repeat(maxBodyBytes - 100), count: 1 }),
+    })
+    assert.equal(fits.status, 201)
+    await fits.body?.cancel()
+  })
+})
+
 Deno.test('app: CORS preflight is answered before any route or auth', async () => {
   await withQuietLogs(async () => {
     const response = await testApp().request('/demo/items', {
@@ -155,6 +187,45 @@ Deno.test('app: CORS preflight is answered before any route or auth', async () =
     assert.equal(response.headers.get('access-control-allow-origin'), '*')
     assert.match(response.headers.get('access-control-allow-headers') ?? '', /authorization/)
     assert.match(response.headers.get('access-control-allow-methods') ?? '', /POST/)
+  })
+})
+
+Deno.test('app: preflight allows every header supabase-js sends, region and API version included', async () => {
+  // supabase-js's own list, plus what its clients send beyond it: functions.invoke with a
+  // `region` adds x-region; auth-js adds x-supabase-api-version.
+  const sent = [
+    ...corsHeaders['Access-Control-Allow-Headers'].split(',').map((name) => name.trim()),
+    'x-region',
+    'x-supabase-api-version',
+  ]
+  await withQuietLogs(async () => {
+    const response = await testApp().request('/demo/items', {
+      method: 'OPTIONS',
+      headers: {
+        origin: 'https://app.example',
+        'access-control-request-method': 'POST',
+        'access-control-request-headers': sent.join(', '),
+      },
+    })
+    assert.equal(response.status, 204)
+    const allowed = (response.headers.get('access-control-allow-headers') ?? '').toLowerCase()
+      .split(',').map((name) => name.trim())
+    for (const name of sent) assert.ok(allowed.includes(name), `${name} is not allowed`)
+  })
+})
+
+Deno.test('app: a browser may read the RateLimit-* and Retry-After headers', async () => {
+  await withQuietLogs(async () => {
+    for (const path of ['/demo/hello', '/demo/slow-down']) {
+      const response = await testApp().request(path, { headers: { origin: 'https://app.example' } })
+      const exposed = (response.headers.get('access-control-expose-headers') ?? '').toLowerCase()
+        .split(',').map((name) => name.trim())
+      for (
+        const name of ['ratelimit-limit', 'ratelimit-remaining', 'ratelimit-reset', 'retry-after']
+      ) {
+        assert.ok(exposed.includes(name), `${path}: ${name} is not exposed`)
+      }
+    }
   })
 })
 

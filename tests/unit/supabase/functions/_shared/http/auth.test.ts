@@ -14,6 +14,12 @@ import { serveJwks } from '../../../../../helpers/jwks-server.ts'
 import { captureLogs } from '../../../../../helpers/logs.ts'
 
 const userId = '5b0c7f7e-3a0e-4a4e-9a53-2c8b1c1d2e3f'
+// Each test starts from a project on asymmetric keys only, issuer derived from SUPABASE_URL.
+const noLegacySecret = {
+  LEGACY_JWT_SECRET: undefined,
+  SUPABASE_JWT_SECRET: undefined,
+  JWT_ISSUER: undefined,
+}
 const legacySecret = 'super-secret-jwt-token-with-at-least-32-characters-long'
 
 function testApp() {
@@ -33,7 +39,7 @@ async function withProject(
   env: Record<string, string | undefined> = {},
 ): Promise<void> {
   const jwks = serveJwks(publicJwks(key))
-  const restore = setEnv({ SUPABASE_URL: jwks.url, SUPABASE_JWT_SECRET: undefined, ...env })
+  const restore = setEnv({ SUPABASE_URL: jwks.url, ...noLegacySecret, ...env })
   const logs = captureLogs()
   try {
     await body(async (token, scheme = 'Bearer') =>
@@ -164,25 +170,72 @@ Deno.test('requireUser: RS256 keys from the JWKS are accepted too', async () => 
 })
 
 Deno.test('requireUser: HS256 passes only when the legacy secret is configured', async () => {
-  const token = await hs256Jwt(userClaims(userId), legacySecret)
   await withProject(key, async (call) => {
+    const token = await hs256Jwt(userClaims(userId), legacySecret)
     await assertUnauthorized(await call(token), /algorithm/)
   })
   await withProject(key, async (call) => {
-    assert.equal((await call(token)).status, 200)
+    assert.equal((await call(await hs256Jwt(userClaims(userId), legacySecret))).status, 200)
     const forged = await hs256Jwt(userClaims(userId), `${legacySecret}-but-not-quite`)
     await assertUnauthorized(await call(forged))
     await assertUnauthorized(
       await call(await hs256Jwt(userClaims(userId, { aud: 'other' }), legacySecret)),
     )
+  }, { LEGACY_JWT_SECRET: legacySecret })
+})
+
+Deno.test('requireUser: SUPABASE_JWT_SECRET still works as the legacy secret when LEGACY_JWT_SECRET is unset', async () => {
+  await withProject(key, async (call) => {
+    assert.equal((await call(await hs256Jwt(userClaims(userId), legacySecret))).status, 200)
   }, { SUPABASE_JWT_SECRET: legacySecret })
+})
+
+Deno.test('requireUser: LEGACY_JWT_SECRET wins over SUPABASE_JWT_SECRET', async () => {
+  await withProject(key, async (call) => {
+    assert.equal((await call(await hs256Jwt(userClaims(userId), legacySecret))).status, 200)
+  }, { LEGACY_JWT_SECRET: legacySecret, SUPABASE_JWT_SECRET: `${legacySecret}-stale-one` })
+})
+
+Deno.test('requireUser: a token from another issuer is 401, whatever key signed it', async () => {
+  await withProject(key, async (call) => {
+    const foreign = 'https://other-project.supabase.co/auth/v1'
+    await assertUnauthorized(
+      await call(await mintUserJwt({ key, sub: userId, claims: { iss: foreign } })),
+    )
+    await assertUnauthorized(
+      await call(await hs256Jwt(userClaims(userId, { iss: foreign }), legacySecret)),
+    )
+  }, { LEGACY_JWT_SECRET: legacySecret })
+})
+
+Deno.test('requireUser: a token without iss is 401', async () => {
+  await withProject(key, async (call) => {
+    await assertUnauthorized(
+      await call(await mintUserJwt({ key, sub: userId, claims: { iss: undefined } })),
+    )
+    await assertUnauthorized(
+      await call(await hs256Jwt(userClaims(userId, { iss: undefined }), legacySecret)),
+    )
+  }, { LEGACY_JWT_SECRET: legacySecret })
+})
+
+Deno.test('requireUser: JWT_ISSUER names the issuer when SUPABASE_URL is not what tokens name', async () => {
+  const issuer = 'http://127.0.0.1:54321/auth/v1'
+  await withProject(key, async (call) => {
+    assert.equal(
+      (await call(await mintUserJwt({ key, sub: userId, claims: { iss: issuer } }))).status,
+      200,
+    )
+    // The issuer derived from SUPABASE_URL is no longer accepted.
+    await assertUnauthorized(await call(await mintUserJwt({ key, sub: userId })))
+  }, { JWT_ISSUER: issuer })
 })
 
 Deno.test('requireUser: an unreachable JWKS is 503, not 401 or 500', async () => {
   // A port that was just free: connection refused, as when the auth service is down.
   const closed = serveJwks(publicJwks(key))
   await closed.close()
-  const restore = setEnv({ SUPABASE_URL: closed.url, SUPABASE_JWT_SECRET: undefined })
+  const restore = setEnv({ SUPABASE_URL: closed.url, ...noLegacySecret })
   const logs = captureLogs()
   try {
     const token = await mintUserJwt({ key, sub: userId })
@@ -199,7 +252,7 @@ Deno.test('requireUser: an unreachable JWKS is 503, not 401 or 500', async () =>
 
 Deno.test('requireUser: the JWKS is fetched once and cached per URL', async () => {
   const jwks = serveJwks(publicJwks(key))
-  const restore = setEnv({ SUPABASE_URL: jwks.url, SUPABASE_JWT_SECRET: undefined })
+  const restore = setEnv({ SUPABASE_URL: jwks.url, ...noLegacySecret })
   const logs = captureLogs()
   try {
     for (let i = 0; i < 3; i++) {

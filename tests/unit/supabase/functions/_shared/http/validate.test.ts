@@ -77,3 +77,44 @@ Deno.test('validate: query and path params are validated too', async () => {
   assert.equal(badId.status, 400)
   assert.equal((await badId.json()).error.code, 'validation_failed')
 })
+
+Deno.test('validate: text Postgres cannot store is a 400 at any depth, the handler never runs', async () => {
+  const app = createApp('v')
+  let reached = 0
+  app.post('/any', validate('json', z.looseObject({})), (c) => {
+    reached++
+    return c.json({ ok: true })
+  })
+  app.get('/q', validate('query', z.object({ term: z.string() })), (c) => {
+    reached++
+    return c.json({ ok: true })
+  })
+  const logs = captureLogs()
+  try {
+    const refused: Array<[string, Init, string]> = [
+      ['/v/any', json({ name: 'a\u0000b' }), 'name'],
+      ['/v/any', json({ deep: [{ list: ['ok', '\ud800'] }] }), 'deep.0.list.1'],
+      ['/v/any', json({ nested: { 'key\u0000': 1 } }), 'nested'],
+      ['/v/q?term=%00', {}, 'term'],
+      // A lone surrogate written as a JSON escape: JSON.parse makes it a lone surrogate.
+      ['/v/any', { ...json({}), body: '{"x":"\\udc00"}' }, 'x'],
+    ]
+    for (const [path, init, where] of refused) {
+      const response = await app.request(path, init)
+      assert.equal(response.status, 400, path)
+      const { error } = await response.json()
+      assert.equal(error.code, 'validation_failed')
+      assert.deepEqual(error.details.map((issue: { path: string; code: string }) => issue.path), [
+        where,
+      ])
+      assert.equal(error.details[0].code, 'invalid_text')
+    }
+    assert.equal(reached, 0)
+    // A well-formed pair and ordinary control characters are text Postgres stores.
+    const fine = await app.request('/v/any', json({ emoji: '🙂', tab: 'a\tb' }))
+    assert.equal(fine.status, 200)
+    assert.equal(reached, 1)
+  } finally {
+    logs.restore()
+  }
+})

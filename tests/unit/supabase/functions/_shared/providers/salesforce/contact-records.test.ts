@@ -60,13 +60,20 @@ Deno.test('contact-records: an empty account lookup is null, not an error', () =
 
 Deno.test('contact-records: ids are stored in their canonical 18-character form', () => {
   assert.equal(
-    toLeadSource({ Id: '003ro0000035wqgyam', LastName: 'X' }).source_id,
+    toLeadSource({ Id: '003RO0000035WQg', LastName: 'X' }).source_id,
+    '003RO0000035WQgYAM',
+  )
+  assert.equal(
+    toLeadSource({ Id: '003RO0000035WQgYAM', LastName: 'X' }).source_id,
     '003RO0000035WQgYAM',
   )
 })
 
 Deno.test('contact-records: a record without an id, or with wrong types, is a provider error', () => {
-  for (const record of [{}, { Id: 'nope' }, { Id: '003RO0000035WQgYAM', Email: 42 }, null]) {
+  const recased = { Id: '003ro0000035wqgyam' } // no Salesforce answer carries a re-cased id
+  for (
+    const record of [{}, { Id: 'nope' }, recased, { Id: '003RO0000035WQgYAM', Email: 42 }, null]
+  ) {
     assert.throws(
       () => toRemoteContact(record),
       (error: unknown) => error instanceof ProviderError && error.status === 502,

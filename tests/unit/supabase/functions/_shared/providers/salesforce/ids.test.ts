@@ -25,10 +25,36 @@ Deno.test('contact-id: an 18-character id normalises to itself', () => {
   for (const [, id18] of vectors) assert.equal(toId18(id18), id18)
 })
 
-Deno.test('contact-id: an 18-character id is case-insensitive; its suffix restores the case', () => {
-  assert.equal(toId18('003ro0000035wqgyam'), '003RO0000035WQgYAM')
-  assert.equal(toId18('003RO0000035WQGYAM'), '003RO0000035WQgYAM')
-  assert.equal(toId18('001d000000irfmaiah'), '001D000000IRFmaIAH')
+Deno.test('contact-id: an 18-character id is case-safe, not case-insensitive: re-cased, it is refused', () => {
+  // Salesforce never uses the suffix to restore a lost case: a re-cased id matches nothing
+  // (facts §0.17), so it is not an id we store, compare or send; nothing re-cases it either.
+  for (
+    const recased of [
+      '003ro0000035wqgyam', // lower-cased
+      '003RO0000035WQGYAM', // upper-cased
+      '003RO0000035WQgyam', // only the suffix lower-cased
+      '001d000000irfmaiah',
+      'aaaaabbbbbccccczzz', // every letter lower-cased, suffix included
+    ]
+  ) {
+    assert.equal(toId18(recased), undefined, recased)
+  }
+  // An id whose letters are already all upper case is unchanged by upper-casing, so still valid.
+  assert.equal(toId18('AAAAABBBBBCCCCC555'), 'AAAAABBBBBCCCCC555')
+})
+
+Deno.test('contact-id: ids are never re-cased, whatever comes in', () => {
+  const inputs = [
+    ...vectors.flat(),
+    '003ro0000035wqgyam',
+    '003RO0000035WQGYAM',
+    '003ro0000035wqg',
+    '003RO0000035WQG',
+  ]
+  for (const input of inputs) {
+    const id = toId18(input)
+    if (id !== undefined) assert.equal(id.slice(0, 15), input.slice(0, 15), input)
+  }
 })
 
 Deno.test('contact-id: 15-character ids are case-sensitive: two cases are two records', () => {
@@ -48,6 +74,8 @@ Deno.test('contact-id: refuses what cannot be an id', () => {
     '003RO0000035WQgYA_',
     // The suffix marks position 1 (a digit) as upper case: no Salesforce id looks like this.
     '003RO0000035WQgYAN',
+    // A suffix that is not the checksum of the 15 characters before it.
+    '003RO0000035WQgZZZ',
   ]
   for (const input of bad) assert.equal(toId18(input), undefined, JSON.stringify(input))
 })
