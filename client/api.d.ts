@@ -97,6 +97,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
                 /** @description `rate_limited`: Too many requests; see Retry-After */
                 429: {
                     headers: {
@@ -175,6 +189,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["OpenApiDocument"];
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
                     };
                 };
                 /** @description `internal_error`: Unexpected; the logs hold the request id */
@@ -285,6 +313,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -576,6 +618,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -1046,6 +1102,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
                 /** @description `rate_limited`: Too many requests; see Retry-After */
                 429: {
                     headers: {
@@ -1122,6 +1192,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["OpenApiDocument"];
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
                     };
                 };
                 /** @description `internal_error`: Unexpected; the logs hold the request id */
@@ -1253,6 +1337,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "client_not_configured";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -1530,6 +1628,20 @@ export interface paths {
                         "application/json": components["schemas"]["OpenApiDocument"];
                     };
                 };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
                 /** @description `internal_error`: Unexpected; the logs hold the request id */
                 500: {
                     headers: {
@@ -1614,6 +1726,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -1720,6 +1846,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -1984,6 +2124,20 @@ export interface paths {
                         "application/json": components["schemas"]["OpenApiDocument"];
                     };
                 };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
                 /** @description `internal_error`: Unexpected; the logs hold the request id */
                 500: {
                     headers: {
@@ -2098,6 +2252,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -2240,6 +2408,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -2517,6 +2699,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
                 /** @description `rate_limited`: Too many requests; see Retry-After */
                 429: {
                     headers: {
@@ -2595,6 +2791,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["OpenApiDocument"];
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
                     };
                 };
                 /** @description `internal_error`: Unexpected; the logs hold the request id */
@@ -2691,6 +2901,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -2822,6 +3046,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -3120,6 +3358,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
                 /** @description `rate_limited`: Too many requests; see Retry-After */
                 429: {
                     headers: {
@@ -3244,6 +3496,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -3377,6 +3643,20 @@ export interface paths {
                             error?: {
                                 /** @enum {unknown} */
                                 code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
                             };
                         };
                     };
@@ -3660,6 +3940,20 @@ export interface paths {
                         };
                     };
                 };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
                 /** @description `rate_limited`: Too many requests; see Retry-After */
                 429: {
                     headers: {
@@ -3736,6 +4030,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": components["schemas"]["OpenApiDocument"];
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
                     };
                 };
                 /** @description `internal_error`: Unexpected; the logs hold the request id */

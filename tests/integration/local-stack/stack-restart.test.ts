@@ -102,7 +102,14 @@ Deno.test('local stack: down + up keeps a connected integration syncing; a chang
       const callback = await fetch(approved.headers.get('location')!, { redirect: 'manual' })
       await callback.body?.cancel()
       const landed = new URL(callback.headers.get('location')!)
-      assert.equal(landed.searchParams.get('status'), 'connected', landed.href)
+      // The app page finishes the connection with the one-time ticket it was sent.
+      const ticket = landed.searchParams.get('ticket')
+      assert.ok(ticket, landed.href)
+      const completed = await json(
+        await invoke(owner, 'callback/complete', { method: 'POST', body: { ticket } }),
+        200,
+      )
+      assert.equal(completed.status, 'connected')
       const integration = (await json(await invoke(owner, `integrations/${integrationId}`), 200))
         .integration
       orgId = integration.external_org_id

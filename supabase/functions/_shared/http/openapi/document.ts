@@ -41,11 +41,10 @@ const securitySchemes = {
 
 /** Errors that come with how a route is built, before its own logic runs. */
 function impliedErrors(doc: MergedDoc): ErrorCode[] {
-  const codes: ErrorCode[] = ['internal_error']
+  // The body limit runs for every route of the app (a body sent where none is read included).
+  const codes: ErrorCode[] = ['internal_error', 'payload_too_large']
   if (doc.inputs.length > 0) codes.push('validation_failed')
-  if (doc.inputs.some((input) => input.target === 'json')) {
-    codes.push('bad_request', 'payload_too_large')
-  }
+  if (doc.inputs.some((input) => input.target === 'json')) codes.push('bad_request')
   if (doc.security === 'bearer') codes.push('unauthorized', 'service_unavailable')
   if (doc.security === 'cronSecret') codes.push('unauthorized')
   return codes
