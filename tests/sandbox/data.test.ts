@@ -1,6 +1,7 @@
 // Ids with checksums, the deterministic data generator, and performance with 50,000 contacts.
 
 import assert from 'node:assert/strict'
+import process from 'node:process'
 import {
   idChecksum,
   IdMinter,
@@ -137,7 +138,13 @@ Deno.test('syncs 50,000 contacts quickly by locator and by (SystemModstamp, Id) 
     const t = await login(org)
     const fields =
       'Id, FirstName, LastName, Email, Phone, Account.Name, MailingCity, SystemModstamp, IsDeleted'
-    let started = performance.now()
+    // CPU time of this process (sandbox and client both run here), not wall time: the bound
+    // must catch O(n^2) work, not how busy the machine is with other processes.
+    const cpuMs = (since: ReturnType<typeof process.cpuUsage>) => {
+      const used = process.cpuUsage(since)
+      return (used.user + used.system) / 1000
+    }
+    let started = process.cpuUsage()
     let page =
       (await soql(t, `SELECT ${fields} FROM Contact ORDER BY SystemModstamp, Id`, true)).body
     let count = page.records.length
@@ -149,9 +156,9 @@ Deno.test('syncs 50,000 contacts quickly by locator and by (SystemModstamp, Id) 
       count += page.records.length
     }
     assert.equal(count, 50_000)
-    const byLocator = performance.now() - started
+    const byLocator = cpuMs(started)
 
-    started = performance.now()
+    started = process.cpuUsage()
     let total = 0
     let cursor: { stamp: string; id: string } | null = null
     for (;;) {
@@ -170,9 +177,9 @@ Deno.test('syncs 50,000 contacts quickly by locator and by (SystemModstamp, Id) 
       cursor = { stamp: last.SystemModstamp.replace('.000+0000', 'Z'), id: last.Id }
     }
     assert.equal(total, 50_000)
-    const byKeyset = performance.now() - started
+    const byKeyset = cpuMs(started)
     // Generous bounds: these catch O(n^2) behaviour, not machine speed.
-    assert.ok(byLocator < 8000, `locator paging took ${byLocator} ms`)
-    assert.ok(byKeyset < 8000, `keyset paging took ${byKeyset} ms`)
+    assert.ok(byLocator < 8000, `locator paging took ${byLocator} ms of CPU`)
+    assert.ok(byKeyset < 8000, `keyset paging took ${byKeyset} ms of CPU`)
   }, { contacts: 50_000 })
 })
