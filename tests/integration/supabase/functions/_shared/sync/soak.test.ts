@@ -56,7 +56,7 @@ function change(soak: Soak): string {
   const { random, orgId } = soak
   const control = soak.world.sandbox.control
   const live = control.listIds(orgId, 'Contact')
-  switch (random.int(0, 11)) {
+  switch (random.int(0, 12)) {
     case 0:
     case 1: {
       const ids = sample(random, live, random.int(1, 60))
@@ -73,13 +73,23 @@ function change(soak: Soak): string {
       )
       return `edit ${ids.length}`
     }
-    case 2: {
-      // A bulk update: every touched record gets one SystemModstamp.
+    case 2:
+    case 12: {
+      // A bulk update: every touched record gets one SystemModstamp T. Often a transaction that
+      // began just before it commits a little later (stamp before T, visible after it): a read
+      // of the bulk already past T cannot see it, the next read must.
       const ids = sample(random, live, random.int(200, 1_500))
-      control.touchRecords(orgId, 'Contact', {
+      const bulk = control.touchRecords(orgId, 'Contact', {
         ids,
         changes: { Title: `Bulk ${random.int(0, 99)}` },
       })
+      if (random.chance(0.6)) {
+        control.insertRecords(orgId, 'Contact', [{ LastName: 'Lagging' }], {
+          systemModstamp: Date.parse(bulk.systemModstamp.replace('+0000', 'Z')) -
+            random.int(10, 25) * 1000,
+          visibleAfterMs: random.int(1, 10) * 1000,
+        })
+      }
       return `bulk touch ${ids.length}`
     }
     case 3: {
@@ -181,8 +191,8 @@ async function makeDue(soak: Soak): Promise<void> {
 
 /** Settings for one sync: a random page size, and a CPU estimate that allows 1-4 pages. */
 function runSettings(soak: Soak): SyncSettings {
-  const pageSize = soak.random.pick([200, 500, 1_000, 2_000])
-  const pages = soak.random.int(1, 4)
+  const pageSize = soak.random.pick([200, 200, 500, 1_000, 2_000])
+  const pages = soak.random.pick([1, 1, 2, 4])
   return {
     ...soak.settings,
     pageSize,
@@ -301,7 +311,7 @@ async function soakOnce(seed: number): Promise<void> {
     const history: string[] = []
     try {
       for (let step = 0; step < steps; step++) {
-        control.advanceClock(random.int(1, 90) * 1000)
+        control.advanceClock(random.int(1, 150) * 1000)
         const done = [change(soak)]
         if (random.chance(0.3)) done.push(change(soak))
         if (random.chance(0.35)) done.push(fault(soak))
