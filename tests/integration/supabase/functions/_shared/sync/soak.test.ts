@@ -289,10 +289,13 @@ async function soakOnce(seed: number): Promise<void> {
     const random = createRandom(seed)
     const main = await world.connect({ contacts: random.int(2_000, 3_500), seed })
     const bystander = await world.connect({ contacts: 300, seed: seed + 1 })
+    // A request timeout that a loaded machine does not hit on a healthy page (a hang fault
+    // still costs one), and a lease that outlasts the budget.
     const settings = testSyncSettings({
       budgetMs: 8_000,
       leaseSeconds: 15,
-      retry: { attempts: 4, baseMs: 20, maxMs: 200 },
+      requestTimeoutMs: 4_000,
+      retry: { attempts: 5, baseMs: 20, maxMs: 200 },
     })
     const soak: Soak = {
       world,
