@@ -14,10 +14,18 @@ export interface PageCheckpoint {
   sourceType: string
   rows: ContactRow[]
   /**
-   * The new cursor, only when it lies after the stored one: a cursor never moves back. Moving it
-   * marks the read in progress, so a run that stops after this page resumes exactly here.
+   * The read's position after this page (its last record), or null. Storing it marks the read
+   * in progress, so a run that stops after this page resumes exactly here. At the start of a
+   * new read it may lie before the stored cursor (the lookback re-read): the read's position is
+   * what a resume needs, and the upsert never lets an older version win.
    */
   cursor: SyncCursor | null
+  /**
+   * When this read's first query was answered (provider time). Stored with the page that marks
+   * a new read in progress, and kept while the read is: the next read starts a lookback before
+   * it (see readPages in engine.ts).
+   */
+  readStartedAt: string | null
   apiCalls: number
   leaseSeconds: number
 }
@@ -37,6 +45,9 @@ export async function checkpointPage(page: PageCheckpoint): Promise<UpsertCounts
       update public.integration_sync_state
          set lease_expires_at = now() + make_interval(secs => ${page.leaseSeconds}),
              cursor = coalesce(${cursor}::text::jsonb, cursor),
+             read_started_at = case when ${page.cursor !== null} and not read_in_progress
+                                    then ${page.readStartedAt}::timestamptz
+                                    else read_started_at end,
              read_in_progress = read_in_progress or ${page.cursor !== null}
        where integration_id = ${claim.integrationId} and lease_owner = ${claim.leaseOwner}
       returning 1 as held`
