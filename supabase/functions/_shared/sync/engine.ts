@@ -5,7 +5,7 @@
 import { ReauthRequiredError } from '../credentials/errors.ts'
 import { toAppError } from '../http/errors.ts'
 import { log as rootLog, type Logger, redactString } from '../log.ts'
-import { type Budget, BudgetExhaustedError } from './budget.ts'
+import { type Budget, BudgetExhaustedError, type RunCpu } from './budget.ts'
 import { checkpointPage } from './checkpoint.ts'
 import { LeaseLostError } from './errors.ts'
 import { decideAfterRun, type RunOutcome, type RunStatus } from './failure-policy.ts'
@@ -34,6 +34,8 @@ export interface RunContext {
   trigger: RunTrigger
   budget: Budget
   settings: SyncSettings
+  /** The run's CPU, started by the caller (`budget.startRun`); else the run starts its own. */
+  cpu?: RunCpu
   log?: Logger
 }
 
@@ -56,10 +58,10 @@ async function readPages(
   runId: string,
   source: SyncSource,
   counters: RunCounters,
-  context: RunContext,
+  context: RunContext & { cpu: RunCpu },
   log: Logger,
 ): Promise<RunOutcome> {
-  const { budget, settings } = context
+  const { budget, settings, cpu } = context
   let stored = storedCursor(source, claim, log)
   // A new incremental read re-reads a window before the cursor, for records that became visible
   // late with an older stamp. A read that stopped part-way resumes exactly where it stopped: it
@@ -108,7 +110,7 @@ async function readPages(
       counters.recordsDeleted += counts.deleted
       if (advance) stored = advance
     }
-    budget.spendCpu(page.rows.length * budget.cpu.perRecordMs)
+    cpu.pageDone(page.rows.length)
     counters.pages++
     if (page.cursor) {
       restartFrom = page.cursor
@@ -118,9 +120,9 @@ async function readPages(
     const next = page.next
     if (!next) return { kind: 'complete' }
     // Stop before a page that would likely not finish in time (its API call would be wasted),
-    // or whose records could take the CPU estimate past the budget.
+    // or whose records could take the CPU past the budget (with the pages in flight elsewhere).
     if (budget.remainingMs() <= slowestPageMs) return { kind: 'budget' }
-    if (budget.cpuLeftMs() < settings.pageSize * budget.cpu.perRecordMs) return { kind: 'budget' }
+    if (!cpu.reservePage(settings.pageSize)) return { kind: 'budget' }
     pageStarted = performance.now()
     page = await fetchPage(async () => {
       try {
@@ -171,7 +173,7 @@ export async function runClaimedSync(
 ): Promise<RunSummary> {
   const log = (context.log ?? rootLog).child({ integration_id: claim.integrationId })
   const started = performance.now()
-  context.budget.spendCpu(context.budget.cpu.perRunMs)
+  const cpu = context.cpu ?? context.budget.startRun(context.settings.pageSize)
   const runId = await openRun(claim, context.trigger)
   const counters: RunCounters = { pages: 0, recordsUpserted: 0, recordsDeleted: 0, apiCalls: 0 }
   let source: SyncSource | undefined
@@ -181,9 +183,14 @@ export async function runClaimedSync(
       pageSize: context.settings.pageSize,
       requestTimeoutMs: context.settings.requestTimeoutMs,
     })
-    outcome = await readPages(claim, runId, source, counters, context, log)
+    // A budget without the CPU for one page ends the run before its first call.
+    outcome = cpu
+      ? await readPages(claim, runId, source, counters, { ...context, cpu }, log)
+      : { kind: 'budget' }
   } catch (error) {
     outcome = outcomeOf(error, source, log)
+  } finally {
+    cpu?.end()
   }
   counters.apiCalls = source?.apiCalls ?? 0
   const decision = decideAfterRun(outcome, claim, context.settings.schedule)

@@ -48,8 +48,8 @@ export const salesforceContactSource: SourceFactory = (integrationId, options) =
     isCursorAfter(a as ContactCursor, b as ContactCursor | null)
 
   async function read(request: SalesforceRequest) {
-    const { data } = await api.request<unknown>(request)
-    const page = readContactPage(data, isCursorAfter)
+    const { data, text } = await api.request<unknown>(request)
+    const page = readContactPage(data, isCursorAfter, text)
     return { rows: page.rows, cursor: page.cursor, next: page.nextRecordsUrl }
   }
 

@@ -105,7 +105,7 @@ Deno.test('readContactPage: rows, the greatest position as cursor, and the next 
   assert.deepEqual(page.cursor, { modstamp: '2026-03-02T10:00:06.000Z', id: '003RO0000035WQhYAM' })
   assert.equal(page.nextRecordsUrl, '/services/data/v62.0/query/01gRO0000016PIAYA2-2')
   const last = readContactPage({ totalSize: 0, done: true, records: [] }, isCursorAfter)
-  assert.deepEqual([last.rows, last.cursor, last.nextRecordsUrl], [[], null, null])
+  assert.deepEqual([last.rows.length, last.cursor, last.nextRecordsUrl], [0, null, null])
 })
 
 Deno.test('readContactPage: a page or record we cannot read is a ProviderError', () => {
