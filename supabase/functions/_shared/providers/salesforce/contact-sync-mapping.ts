@@ -215,6 +215,8 @@ const isObject = (value: unknown): value is Record<string, unknown> =>
 /** Epoch ms of a Salesforce datetime, NaN when it is not one. */
 function salesforceMs(value: unknown): number {
   if (typeof value !== 'string') return NaN
+  // Salesforce sends UTC (`+0000`): the common case without a regular expression.
+  if (value.endsWith('+0000')) return Date.parse(`${value.slice(0, -5)}Z`)
   return Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
 }
 
@@ -266,11 +268,7 @@ function invalidRecord(raw: unknown): ProviderError {
  * @throws {ProviderError} `salesforce_invalid_page` when the page or a record is not what the
  * query asked for.
  */
-export function readContactPage(
-  data: unknown,
-  isAfter: (a: ContactCursor, b: ContactCursor | null) => boolean,
-  body?: string,
-): ContactPage {
+export function readContactPage(data: unknown, body?: string): ContactPage {
   const page = queryPageSchema.safeParse(data)
   if (!page.success || (!page.data.done && !page.data.nextRecordsUrl)) {
     throw new ProviderError('Salesforce sent a query page we cannot read', {
@@ -281,7 +279,9 @@ export function readContactPage(
   // The body's escapes say whether any value may hold U+0000 (a false alarm only costs a look).
   const mayHoldNul = body === undefined || body.includes('\\u0000')
   let changed = body === undefined
-  let cursor: ContactCursor | null = null
+  // The greatest (epoch ms, Id) so far: the order of `isCursorAfter` (stamps as instants, then
+  // Ids by code unit), compared without formatting a date per record.
+  let best: { ms: number; id: string } | null = null
   const cleaned: string[] = []
   for (let i = 0; i < records.length; i++) {
     const record = records[i]
@@ -297,12 +297,11 @@ export function readContactPage(
       records[i] = kept
       changed = true
     }
-    const position = {
-      modstamp: new Date(salesforceMs(kept.SystemModstamp)).toISOString(),
-      id: kept.Id as string,
-    }
-    if (isAfter(position, cursor)) cursor = position
+    const ms = salesforceMs(kept.SystemModstamp)
+    const id = kept.Id as string
+    if (!best || ms > best.ms || (ms === best.ms && id > best.id)) best = { ms, id }
   }
+  const cursor = best ? { modstamp: new Date(best.ms).toISOString(), id: best.id } : null
   return {
     rows: {
       length: records.length,

@@ -49,7 +49,7 @@ export const salesforceContactSource: SourceFactory = (integrationId, options) =
 
   async function read(request: SalesforceRequest) {
     const { data, text } = await api.request<unknown>(request)
-    const page = readContactPage(data, isCursorAfter, text)
+    const page = readContactPage(data, text)
     return { rows: page.rows, cursor: page.cursor, next: page.nextRecordsUrl }
   }
 

@@ -82,7 +82,7 @@ Deno.test('salesforceContactMapping: Postgres maps a page exactly as toContactRo
   const sql = adminSql()
   try {
     const data = { totalSize: records.length, done: true, records: structuredClone(records) }
-    const page = readContactPage(data, isCursorAfter, JSON.stringify(data))
+    const page = readContactPage(data, JSON.stringify(data))
     assert.deepEqual(page.rows.cleaned, ['003RO0000035WQlYAM'])
     const mapped = await sql.unsafe(
       `select * from (${salesforceContactMapping.pageSql}) page order by source_id`,
@@ -110,5 +110,5 @@ Deno.test('salesforceContactMapping: Postgres maps a page exactly as toContactRo
 Deno.test('readContactPage: a page without changes is passed on as Salesforce sent it', () => {
   const data = { totalSize: 1, done: true, records: [record()] }
   const body = JSON.stringify(data)
-  assert.equal(readContactPage(data, isCursorAfter, body).rows.json, body)
+  assert.equal(readContactPage(data, body).rows.json, body)
 })
