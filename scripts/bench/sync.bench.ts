@@ -34,6 +34,8 @@ const idleIntegrations = sizeFlag('BENCH_IDLE_INTEGRATIONS', 10_000)
 /** Sandbox orgs behind the idle integrations (each logged in once; integrations share them). */
 const idleOrgs = Math.min(100, idleIntegrations)
 const naiveSample = Math.min(5_000, initialContacts)
+/** Which parts to run (BENCH_PARTS=sync or =sweep for one of them). */
+const parts = new Set((Deno.env.get('BENCH_PARTS') ?? 'sync,sweep').split(','))
 const upsertChunk = 2_000
 /** The edge runtime's CPU limit per request. */
 const cpuLimitMs = 2_000
@@ -171,6 +173,23 @@ const sum = (
 
 const worker = await startWorker()
 try {
+  if (parts.has('sync')) await benchInitialSync()
+  await worker.stop()
+  // 3. The idle sweep: every integration due at once, nothing new in any org. Each simulated
+  // minute posts as many sync-cron invocations as the pg_cron job would
+  // (private.sync_cron_invocations()), each to a worker process of its own (an isolate with its
+  // own CPU), all at once; minutes follow until every integration was checked once.
+  if (parts.has('sweep')) await sweepIdle()
+} finally {
+  await worker.stop().catch(() => {})
+  await closeSql()
+  await sql`delete from public.businesses where created_by = ${ownerId}`
+  await sql`delete from auth.users where id = ${ownerId}`
+  await sql.end()
+  await sandbox.close()
+}
+
+async function benchInitialSync(): Promise<void> {
   // 1. Initial sync through the function, tick after tick until complete (the default CPU
   // budget spreads it over ticks, as in production).
   const generated = performance.now()
@@ -314,20 +333,6 @@ try {
   await sql`delete from public.contacts
              where integration_id in (${bigIntegration}, ${ceilingTarget.integrationId},
                                       ${naiveIntegration})`
-  await worker.stop()
-
-  // 3. The idle sweep: every integration due at once, nothing new in any org. Each simulated
-  // minute posts as many sync-cron invocations as the pg_cron job would
-  // (private.sync_cron_invocations()), each to a worker process of its own (an isolate with its
-  // own CPU), all at once; minutes follow until every integration was checked once.
-  await sweepIdle()
-} finally {
-  await worker.stop().catch(() => {})
-  await closeSql()
-  await sql`delete from public.businesses where created_by = ${ownerId}`
-  await sql`delete from auth.users where id = ${ownerId}`
-  await sql.end()
-  await sandbox.close()
 }
 
 /** Idle integrations, already synced (cursor at their org's last record), spread over orgs. */
@@ -409,10 +414,12 @@ async function sweepIdle(): Promise<void> {
     const runs: RunSummary[] = []
     let minutes = 0
     for (;;) {
+      // Checked: a run of it started since the sweep began (a claim given back unworked is not).
       const [{ unchecked }] = await sql`
-        select count(*)::int as unchecked from public.integration_sync_state
-         where integration_id in (select id from public.integrations where name like 'Bench idle %')
-           and (last_run_at is null or last_run_at < ${sweepStart})`
+        select count(*)::int as unchecked from public.integrations i
+         where i.name like 'Bench idle %'
+           and not exists (select 1 from public.sync_runs r
+                            where r.integration_id = i.id and r.started_at >= ${sweepStart})`
       if (unchecked === 0 || minutes >= 60) break
       minutes++
       const [{ n }] = await sql`select private.sync_cron_invocations() as n`
