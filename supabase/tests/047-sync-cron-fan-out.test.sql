@@ -8,7 +8,7 @@ select is(private.sync_cron_invocations_for(0, 150, 10), 1, 'nothing due: still 
 select is(private.sync_cron_invocations_for(1, 150, 10), 1, 'one due: one invocation');
 select is(private.sync_cron_invocations_for(150, 150, 10), 1, 'exactly one invocation''s worth: one');
 select is(private.sync_cron_invocations_for(151, 150, 10), 2, 'one more than that: two');
-select is(private.sync_cron_invocations_for(667, 150, 10), 5, '10,000 integrations every 15 minutes: five a minute');
+select is(private.sync_cron_invocations_for(667, 60, 20), 12, '10,000 integrations every 15 minutes: twelve a minute');
 select is(private.sync_cron_invocations_for(10000, 150, 10), 10, 'never more than the cap');
 select is(private.sync_cron_invocations_for(10000, 150, 100), 67, 'a higher cap allows more');
 select is(private.sync_cron_invocations_for(-5, 0, 0), 1, 'nonsense inputs still give one');
@@ -31,7 +31,7 @@ update public.integration_sync_state set lease_owner = 'cron:x', lease_expires_a
 
 select is(private.sync_due_count(100), 3, 'due counts what a claim would take: due, claimable, unleased, any business');
 select is(private.sync_due_count(2), 2, 'the count stops at its limit');
-select is(private.sync_cron_invocations(), 1, 'three due at 150 per invocation: one');
+select is(private.sync_cron_invocations(), 1, 'three due at the default 60 per invocation: one');
 update private.sync_cron_settings set runs_per_invocation = 1, max_invocations = 2;
 select is(private.sync_cron_invocations(), 2, 'at one per invocation, three due are capped at two');
 

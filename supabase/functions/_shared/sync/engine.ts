@@ -36,6 +36,8 @@ export interface RunContext {
   settings: SyncSettings
   /** The run's CPU, started by the caller (`budget.startRun`); else the run starts its own. */
   cpu?: RunCpu
+  /** The run's sync_runs row, opened by the caller with the claim; else the run opens it. */
+  runId?: string
   log?: Logger
 }
 
@@ -174,7 +176,7 @@ export async function runClaimedSync(
   const log = (context.log ?? rootLog).child({ integration_id: claim.integrationId })
   const started = performance.now()
   const cpu = context.cpu ?? context.budget.startRun(context.settings.pageSize)
-  const runId = await openRun(claim, context.trigger)
+  const runId = context.runId ?? await openRun(claim, context.trigger)
   const counters: RunCounters = { pages: 0, recordsUpserted: 0, recordsDeleted: 0, apiCalls: 0 }
   let source: SyncSource | undefined
   let outcome: RunOutcome

@@ -5,6 +5,7 @@ import { log as rootLog, type Logger } from '../log.ts'
 import { createBudget, processCpuClock } from './budget.ts'
 import { runClaimedSync, type RunSummary } from './engine.ts'
 import { claimDueSyncs, type ClaimedSync, newLeaseOwner, releaseUnworked } from './leases.ts'
+import { discardRun, openRuns } from './run-records.ts'
 import type { SyncSettings } from './settings.ts'
 
 export interface TickSummary {
@@ -36,7 +37,8 @@ export async function runSyncTick(
   const owner = newLeaseOwner('cron')
   const log = logger.child({ tick: owner })
   const budget = createBudget(settings.budgetMs, settings.cpu, Date.now, processCpuClock())
-  const queue: ClaimedSync[] = []
+  /** Claimed integrations waiting for a worker, each with its run already opened. */
+  const queue: { claim: ClaimedSync; runId: string }[] = []
   const runs: RunSummary[] = []
   let claimed = 0
   let released = 0
@@ -51,11 +53,13 @@ export async function runSyncTick(
     budget.remainingMs() > settings.budgetMs / 10 && budget.cpuLeftMs() >= runCpuMs
 
   /** The next integration to work, claiming more when the queue is empty (one claim at a time). */
-  async function nextClaim(): Promise<ClaimedSync | undefined> {
+  async function nextClaim(): Promise<{ claim: ClaimedSync; runId: string } | undefined> {
     while (queue.length === 0 && !drained && claimable()) {
-      claiming ??= asService((tx) =>
-        claimDueSyncs(tx, owner, settings.concurrency, settings.leaseSeconds)
-      ).then((rows) => {
+      claiming ??= asService(async (tx) => {
+        const rows = await claimDueSyncs(tx, owner, settings.concurrency, settings.leaseSeconds)
+        const runIds = await openRuns(tx, rows, 'cron')
+        return rows.map((claim, i) => ({ claim, runId: runIds[i] }))
+      }).then((rows) => {
         claimed += rows.length
         queue.push(...rows)
         if (rows.length < settings.concurrency) drained = true
@@ -68,15 +72,21 @@ export async function runSyncTick(
   }
 
   async function worker(): Promise<void> {
-    for (let claim = await nextClaim(); claim; claim = await nextClaim()) {
+    for (let next = await nextClaim(); next; next = await nextClaim()) {
+      const { claim, runId } = next
       const cpu = claimable() ? budget.startRun(settings.pageSize) : undefined
       if (!cpu) {
-        await asService((tx) => releaseUnworked(tx, claim!))
+        await asService(async (tx) => {
+          await releaseUnworked(tx, claim)
+          await discardRun(tx, runId)
+        })
         released++
         continue
       }
       try {
-        runs.push(await runClaimedSync(claim, { trigger: 'cron', budget, settings, cpu, log }))
+        runs.push(
+          await runClaimedSync(claim, { trigger: 'cron', budget, settings, cpu, runId, log }),
+        )
       } catch (error) {
         log.error('sync run could not be recorded', { integration_id: claim.integrationId, error })
         runs.push(failedToRecord(claim))
