@@ -54,7 +54,7 @@ export async function checkpointPage(page: PageCheckpoint): Promise<UpsertCounts
        where id = ${page.runId}`
     if (page.rows.cleaned.length > 0) {
       // Which records, for whoever reads the run: ids only, never the values.
-      log.warn('sync stored records with values cleaned (U+0000 removed)', {
+      log.warn('sync stored records with values cleaned', {
         integration_id: claim.integrationId,
         run_id: page.runId,
         source_ids: page.rows.cleaned.slice(0, 100),

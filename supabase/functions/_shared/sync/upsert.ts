@@ -144,7 +144,7 @@ export function newestPerRecord(rows: ContactRow[]): ContactRow[] {
 export function contactRowsBatch(rows: ContactRow[]): RecordBatch {
   const cleaned: string[] = []
   const kept = newestPerRecord(rows).map((row) => {
-    const clean = withoutNul(row)
+    const clean = storable(row)
     if (clean !== row) cleaned.push(row.source_id)
     return clean
   })
@@ -152,18 +152,21 @@ export function contactRowsBatch(rows: ContactRow[]): RecordBatch {
 }
 
 /**
- * `value` with every U+0000 (which neither Postgres text nor jsonb can hold) removed from its strings (nested too); the same value when it has
- * none, so callers can tell by identity whether anything was cleaned.
+ * `value` with what Postgres text and jsonb cannot hold made storable, in its strings at any
+ * depth: U+0000 removed, and a lone UTF-16 surrogate (valid in JavaScript, refused by jsonb)
+ * replaced by U+FFFD. The same value when there is nothing to clean, so callers can tell by
+ * identity whether anything was.
  */
-export function withoutNul<T>(value: T): T {
+export function storable<T>(value: T): T {
   if (typeof value === 'string') {
-    return (value.includes('\u0000') ? value.replaceAll('\u0000', '') : value) as T
+    const clean = value.includes('\u0000') ? value.replaceAll('\u0000', '') : value
+    return (clean.isWellFormed() ? clean : clean.toWellFormed()) as T
   }
   if (value === null || typeof value !== 'object') return value
   const source = value as Record<string, unknown>
   let copy: Record<string, unknown> | undefined
   for (const [key, item] of Object.entries(source)) {
-    const clean = withoutNul(item)
+    const clean = storable(item)
     if (clean === item) continue
     copy ??= (Array.isArray(source) ? [...source] : { ...source }) as Record<string, unknown>
     copy[key] = clean

@@ -6,7 +6,7 @@ import { z } from 'zod'
 import { ProviderError } from '../../http/errors.ts'
 import type { ContactRow } from '../../sync/contact-columns.ts'
 import type { RecordBatch, RecordMapping } from '../../sync/upsert.ts'
-import { withoutNul } from '../../sync/upsert.ts'
+import { storable } from '../../sync/upsert.ts'
 import { accountField, idField, textField } from './contact-fields.ts'
 import type { ContactCursor } from './contact-sync-soql.ts'
 import { toId18 } from './ids.ts'
@@ -260,7 +260,7 @@ function invalidRecord(raw: unknown): ProviderError {
  * Reads one query page: checks every record, finds the cursor, and hands the page on for
  * Postgres to map (`salesforceContactMapping`). `body` is the response text the page was parsed
  * from: passed on as it is unless a record had to change (a 15-character Id made canonical, or
- * U+0000 removed from a value: Postgres cannot store it, and one such value must not stop the
+ * U+0000 or a lone surrogate cleaned from a value: Postgres cannot store them, and one such value must not stop the
  * integration's sync; the record is stored cleaned, and the batch names it). The cursor is the
  * page's greatest position, not merely its last row, so a page out of order could never move the
  * cursor past a record it did not store.
@@ -276,8 +276,10 @@ export function readContactPage(data: unknown, body?: string): ContactPage {
     })
   }
   const records = page.data.records
-  // The body's escapes say whether any value may hold U+0000 (a false alarm only costs a look).
-  const mayHoldNul = body === undefined || body.includes('\\u0000')
+  // The body's escapes say whether a value may hold U+0000 or a surrogate (alone, jsonb refuses
+  // it); a false alarm (an escaped pair) only costs a look at each record.
+  const mayHoldNul = body === undefined || body.includes('\\u0000') ||
+    /\\u[dD][89a-fA-F]/.test(body)
   let changed = body === undefined
   // The greatest (epoch ms, Id) so far: the order of `isCursorAfter` (stamps as instants, then
   // Ids by code unit), compared without formatting a date per record.
@@ -289,7 +291,7 @@ export function readContactPage(data: unknown, body?: string): ContactPage {
     let kept = record
     if ((record.Id as string).length !== 18) kept = { ...kept, Id: toId18(record.Id as string) }
     if (mayHoldNul) {
-      const clean = withoutNul(kept)
+      const clean = storable(kept)
       if (clean !== kept) cleaned.push(clean.Id as string)
       kept = clean
     }

@@ -7,7 +7,7 @@ import {
   buildContactUpsert,
   contactRowsBatch,
   newestPerRecord,
-  withoutNul,
+  storable,
 } from '../../../../../../supabase/functions/_shared/sync/upsert.ts'
 
 function row(id: string, modstamp: string, lastName = 'Doe'): ContactRow {
@@ -67,10 +67,10 @@ Deno.test('newestPerRecord: keeps one row per record, the newest', () => {
   assert.equal(newestPerRecord(distinct), distinct, 'a page without repeats is used as is')
 })
 
-Deno.test('withoutNul: removes U+0000 at any depth, and returns what had none as is', () => {
+Deno.test('storable: removes U+0000 at any depth, and returns what had none as is', () => {
   const clean = { a: 'x', b: [{ c: null, d: 1 }] }
-  assert.equal(withoutNul(clean), clean)
-  assert.deepEqual(withoutNul({ a: 'x\u0000y', b: [{ c: '\u0000', d: 1 }], e: true }), {
+  assert.equal(storable(clean), clean)
+  assert.deepEqual(storable({ a: 'x\u0000y', b: [{ c: '\u0000', d: 1 }], e: true }), {
     a: 'xy',
     b: [{ c: '', d: 1 }],
     e: true,

@@ -8,7 +8,10 @@ import {
   toContactRow,
 } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-mapping.ts'
 import { isCursorAfter } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-soql.ts'
-import { newestPerRecord } from '../../../../../../../supabase/functions/_shared/sync/upsert.ts'
+import {
+  newestPerRecord,
+  storable,
+} from '../../../../../../../supabase/functions/_shared/sync/upsert.ts'
 import { adminSql } from '../../../../../../helpers/test-db.ts'
 
 function record(overrides: Record<string, unknown> = {}) {
@@ -55,6 +58,8 @@ const records = [
     record({ Id: '003RO0000035WQkYAM' }),
   ),
   record({ Id: '003RO0000035WQlYAM', LastName: 'Nul\u0000Byte', Account: { Name: 'A\u0000B' } }),
+  // A lone surrogate: valid in JavaScript strings, refused by jsonb.
+  record({ Id: '003RO0000035WQoYAM', FirstName: 'Half \ud800 pair' }),
   // One record twice: the newer wins; on a tie, the later.
   record({
     Id: '003RO0000035WQmYAM',
@@ -83,17 +88,13 @@ Deno.test('salesforceContactMapping: Postgres maps a page exactly as toContactRo
   try {
     const data = { totalSize: records.length, done: true, records: structuredClone(records) }
     const page = readContactPage(data, JSON.stringify(data))
-    assert.deepEqual(page.rows.cleaned, ['003RO0000035WQlYAM'])
+    assert.deepEqual(page.rows.cleaned, ['003RO0000035WQlYAM', '003RO0000035WQoYAM'])
     const mapped = await sql.unsafe(
       `select * from (${salesforceContactMapping.pageSql}) page order by source_id`,
       [page.rows.json],
     )
     const expected = newestPerRecord(
-      records.map((raw) =>
-        toContactRow(
-          syncedContactSchema.parse(JSON.parse(JSON.stringify(raw).replaceAll('\\u0000', ''))),
-        )
-      ),
+      records.map((raw) => toContactRow(syncedContactSchema.parse(storable(raw)))),
     ).sort((a, b) => (a.source_id < b.source_id ? -1 : 1))
     assert.deepEqual(
       mapped.map((row) => ({
