@@ -6,8 +6,7 @@
 // client (the naive way, on a sample); Salesforce API calls per 10,000 records; and a sweep of
 // BENCH_IDLE_INTEGRATIONS (default 10,000) idle integrations, minute after simulated minute, with
 // as many sync-cron invocations each minute as the pg_cron job would post (each a worker process
-// of its own, run one after another), until every one was checked. BENCH_PARTS=sync or =sweep
-// runs one part.
+// of its own), until every one was checked.
 // At the defaults this takes 15-25 minutes on a 2-core machine, most of it the sandbox making a
 // million contacts and the two syncs of them. Smaller sizes: BENCH_CONTACTS=50000 npm run bench.
 // Needs BENCH_DB_URL: a migrated database of its own (scripts/bench.sh makes one).
@@ -179,7 +178,7 @@ try {
   // 3. The idle sweep: every integration due at once, nothing new in any org. Each simulated
   // minute posts as many sync-cron invocations as the pg_cron job would
   // (private.sync_cron_invocations()), each to a worker process of its own (an isolate with its
-  // own CPU); minutes follow until every integration was checked once.
+  // own CPU), all at once; minutes follow until every integration was checked once.
   if (parts.has('sweep')) await sweepIdle()
 } finally {
   await worker.stop().catch(() => {})
@@ -425,15 +424,12 @@ async function sweepIdle(): Promise<void> {
       minutes++
       const [{ n }] = await sql`select private.sync_cron_invocations() as n`
       invocationsPerMinute.push(n)
-      // One after another: on the platform each invocation is an isolate with a CPU of its own;
-      // twenty at once on this 2-core machine would make each wait for the others, and their
-      // wall-clock budget, not their CPU, would decide what they cover.
-      for (const target of workers.slice(0, n)) {
-        await workerStats(target)
-        runs.push(...(await tick(target)).runs)
-        const usage = await workerStats(target)
-        tickCpu.push(usage.cpu_user_ms + usage.cpu_system_ms)
-      }
+      const used = workers.slice(0, n)
+      await Promise.all(used.map((target) => workerStats(target)))
+      const summaries = await Promise.all(used.map((target) => tick(target)))
+      const usage = await Promise.all(used.map((target) => workerStats(target)))
+      for (const summary of summaries) runs.push(...summary.runs)
+      tickCpu.push(...usage.map((u) => u.cpu_user_ms + u.cpu_system_ms))
     }
     const counted = sandbox.control.requests({ sinceSeq: since })
       .filter((request) => request.counted).length
