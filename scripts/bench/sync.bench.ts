@@ -424,6 +424,9 @@ async function sweepIdle(): Promise<void> {
       minutes++
       const [{ n }] = await sql`select private.sync_cron_invocations() as n`
       invocationsPerMinute.push(n)
+      // All at once, as pg_net posts them. On the platform each is an isolate with a CPU of its
+      // own; here they share two cores (and Postgres), so their wall-clock budget may bind before
+      // their CPU does, and the minutes counted are an upper bound of what they would take there.
       const used = workers.slice(0, n)
       await Promise.all(used.map((target) => workerStats(target)))
       const summaries = await Promise.all(used.map((target) => tick(target)))
