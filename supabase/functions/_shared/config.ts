@@ -81,7 +81,7 @@ const sections = {
     // runtime says (not in the hosted edge runtime: there these costs, `npm run bench`'s figures
     // with a margin, are the estimate) and starts no work whose reserved cost would pass this.
     SYNC_CPU_BUDGET_MS: z.coerce.number().int().min(100).max(3_600_000).default(1500),
-    SYNC_CPU_MS_PER_1K_RECORDS: z.coerce.number().min(0).default(35),
+    SYNC_CPU_MS_PER_1K_RECORDS: z.coerce.number().min(0).default(50),
     SYNC_CPU_MS_PER_RUN: z.coerce.number().min(0).default(20),
     SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(32).default(4),
     // A lease outlives any run (renewed per page); a killed run's integration waits this long.
