@@ -6,7 +6,6 @@ import {
   syncedContactSchema,
   toContactRow,
 } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-mapping.ts'
-import { isCursorAfter } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-soql.ts'
 
 function record(overrides: Record<string, unknown> = {}) {
   return {
