@@ -6,7 +6,7 @@
 import { ReauthRequiredError } from '../credentials/errors.ts'
 import { toAppError } from '../http/errors.ts'
 import { log as rootLog, type Logger, redactString } from '../log.ts'
-import { type Budget, BudgetExhaustedError } from './budget.ts'
+import { type Budget, BudgetExhaustedError, type RunCpu } from './budget.ts'
 import { checkpointPage } from './checkpoint.ts'
 import { loadReadState, type ReadState, reconcileDeletes } from './deletes.ts'
 import { LeaseLostError } from './errors.ts'
@@ -36,6 +36,10 @@ export interface RunContext {
   trigger: RunTrigger
   budget: Budget
   settings: SyncSettings
+  /** The run's CPU, started by the caller (`budget.startRun`); else the run starts its own. */
+  cpu?: RunCpu
+  /** The run's sync_runs row, opened by the caller with the claim; else the run opens it. */
+  runId?: string
   log?: Logger
 }
 
@@ -90,10 +94,10 @@ async function readPages(
   source: SyncSource,
   state: ReadState,
   counters: RunCounters,
-  context: RunContext,
+  context: RunContext & { cpu: RunCpu },
   log: Logger,
 ): Promise<ReadResult> {
-  const { budget, settings } = context
+  const { budget, settings, cpu } = context
   const stored = storedCursor(source, claim, log)
   // Where this read starts, from one invariant: after a read completes, every record stamped
   // before (the time its first query was answered - the lookback) is stored.
@@ -145,7 +149,7 @@ async function readPages(
       counters.recordsUpserted += counts.upserted
       counters.recordsDeleted += counts.deleted
     }
-    budget.spendCpu(page.rows.length * budget.cpu.perRecordMs)
+    cpu.pageDone(page.rows.length)
     counters.pages++
     if (page.cursor) {
       restartFrom = page.cursor
@@ -155,11 +159,8 @@ async function readPages(
     const next = page.next
     if (!next) return { outcome: { kind: 'complete' }, readStartedAt, serverNow }
     // Stop before a page that would likely not finish in time (its API call would be wasted),
-    // or whose records could take the CPU estimate past the budget.
-    if (budget.remainingMs() <= slowestPageMs) {
-      return { outcome: { kind: 'budget' }, readStartedAt, serverNow }
-    }
-    if (budget.cpuLeftMs() < settings.pageSize * budget.cpu.perRecordMs) {
+    // or whose records could take the CPU past the budget (with the pages in flight elsewhere).
+    if (budget.remainingMs() <= slowestPageMs || !cpu.reservePage(settings.pageSize)) {
       return { outcome: { kind: 'budget' }, readStartedAt, serverNow }
     }
     pageStarted = performance.now()
@@ -183,7 +184,7 @@ async function readAndReconcile(
   runId: string,
   source: SyncSource,
   counters: RunCounters,
-  context: RunContext,
+  context: RunContext & { cpu: RunCpu },
   log: Logger,
 ): Promise<RunOutcome> {
   const state = await loadReadState(claim.integrationId)
@@ -246,8 +247,8 @@ export async function runClaimedSync(
 ): Promise<RunSummary> {
   const log = (context.log ?? rootLog).child({ integration_id: claim.integrationId })
   const started = performance.now()
-  context.budget.spendCpu(context.budget.cpu.perRunMs)
-  const runId = await openRun(claim, context.trigger)
+  const cpu = context.cpu ?? context.budget.startRun(context.settings.pageSize)
+  const runId = context.runId ?? await openRun(claim, context.trigger)
   const counters: RunCounters = { pages: 0, recordsUpserted: 0, recordsDeleted: 0, apiCalls: 0 }
   let source: SyncSource | undefined
   let outcome: RunOutcome
@@ -256,9 +257,14 @@ export async function runClaimedSync(
       pageSize: context.settings.pageSize,
       requestTimeoutMs: context.settings.requestTimeoutMs,
     })
-    outcome = await readAndReconcile(claim, runId, source, counters, context, log)
+    // A budget without the CPU for one page ends the run before its first call.
+    outcome = cpu
+      ? await readAndReconcile(claim, runId, source, counters, { ...context, cpu }, log)
+      : { kind: 'budget' }
   } catch (error) {
     outcome = outcomeOf(error, source, log)
+  } finally {
+    cpu?.end()
   }
   counters.apiCalls = source?.apiCalls ?? 0
   const decision = decideAfterRun(outcome, claim, context.settings.schedule)

@@ -1,13 +1,14 @@
 // The contract between the engine and a provider's sync: read pages after a cursor, tell which
 // cursor is later, and say what an error means. Everything else (leases, budget, retries,
 // upserts, run records) is the engine's, the same for every provider.
-import type { ContactRow } from './contact-columns.ts'
+import type { RecordBatch } from './upsert.ts'
 
 /** A position in the source's change order, stored as JSON in integration_sync_state.cursor. */
 export type SyncCursor = Record<string, string>
 
 export interface SourcePage {
-  rows: ContactRow[]
+  /** The page's records, for the upsert to map (see `RecordMapping`). */
+  rows: RecordBatch
   /** The position of the page's last record in the read's order; null for an empty page. */
   cursor: SyncCursor | null
   /** Handle of the next page of the same read; null when the read is done. */

@@ -65,8 +65,8 @@ export const salesforceContactSource: SourceFactory = (integrationId, options) =
     isCursorAfter(a as ContactCursor, b as ContactCursor | null)
 
   async function read(request: SalesforceRequest) {
-    const { data, headers } = await api.request<unknown>(request)
-    const page = readContactPage(data, isCursorAfter)
+    const { data, text, headers } = await api.request<unknown>(request)
+    const page = readContactPage(data, text)
     return {
       rows: page.rows,
       cursor: page.cursor,
