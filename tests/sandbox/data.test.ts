@@ -132,26 +132,28 @@ Deno.test('generated contacts are realistic and carry the timestamp patterns syn
   assert.ok(new Set(emails).size < emails.length, 'some shared inboxes')
 })
 
-Deno.test('syncs 50,000 contacts quickly by locator and by (SystemModstamp, Id) keyset', async () => {
+Deno.test('reads 50,000 contacts exactly once by locator and by (SystemModstamp, Id) keyset', async () => {
   await withSandbox(async (_sb, org) => {
     const t = await login(org)
     const fields =
       'Id, FirstName, LastName, Email, Phone, Account.Name, MailingCity, SystemModstamp, IsDeleted'
-    let started = performance.now()
+    const byLocator = new Set<string>()
     let page =
       (await soql(t, `SELECT ${fields} FROM Contact ORDER BY SystemModstamp, Id`, true)).body
+    for (const record of page.records) byLocator.add(record.Id)
     let count = page.records.length
     while (!page.done) {
       const res = await fetch(`${t.instance_url}${page.nextRecordsUrl}`, {
         headers: { authorization: `Bearer ${t.access_token}` },
       })
       page = await res.json()
+      for (const record of page.records) byLocator.add(record.Id)
       count += page.records.length
     }
     assert.equal(count, 50_000)
-    const byLocator = performance.now() - started
+    assert.equal(byLocator.size, 50_000, 'no record twice by locator')
 
-    started = performance.now()
+    const byKeyset = new Set<string>()
     let total = 0
     let cursor: { stamp: string; id: string } | null = null
     for (;;) {
@@ -166,13 +168,12 @@ Deno.test('syncs 50,000 contacts quickly by locator and by (SystemModstamp, Id) 
       const recs = res.body.records
       if (recs.length === 0) break
       total += recs.length
+      for (const record of recs) byKeyset.add(record.Id)
       const last = recs[recs.length - 1]
       cursor = { stamp: last.SystemModstamp.replace('.000+0000', 'Z'), id: last.Id }
     }
     assert.equal(total, 50_000)
-    const byKeyset = performance.now() - started
-    // Generous bounds: these catch O(n^2) behaviour, not machine speed.
-    assert.ok(byLocator < 8000, `locator paging took ${byLocator} ms`)
-    assert.ok(byKeyset < 8000, `keyset paging took ${byKeyset} ms`)
+    // Speed is the benchmark's to measure (npm run bench), never a timed assertion here.
+    assert.deepEqual(byKeyset, byLocator, 'both reads see the same records, each once')
   }, { contacts: 50_000 })
 })

@@ -1,7 +1,7 @@
 // REST describe, single-record CRUD, sObject collections, getUpdated/getDeleted and /limits.
 
 import assert from 'node:assert/strict'
-import { api, login, withSandbox } from './support/sandbox.ts'
+import { api, login, soql, withSandbox } from './support/sandbox.ts'
 
 const json = (body: unknown, method = 'POST') => ({ method, body: JSON.stringify(body) })
 
@@ -350,6 +350,55 @@ Deno.test('getUpdated and getDeleted return ids in minute-aligned windows with t
       }`,
     )
     assert.equal(tooOldDeleted.body[0].errorCode, 'INVALID_REPLICATION_DATE')
+  }, { contacts: 0 })
+})
+
+Deno.test('getDeleted keeps purged and hard-deleted records until the log is cut; earliestDateAvailable moves', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    const start = new Date(sb.control.now()).toISOString()
+    sb.control.advanceClock(60_000)
+    const [purged, hard, kept] = sb.control.insertRecords(org.orgId, 'Contact', [
+      { LastName: 'Purged' },
+      { LastName: 'Hard' },
+      { LastName: 'Kept' },
+    ])
+    sb.control.deleteRecords(org.orgId, 'Contact', [purged])
+    sb.control.emptyRecycleBin(org.orgId)
+    sb.control.hardDeleteRecords(org.orgId, 'Contact', [hard])
+    sb.control.advanceClock(120_000)
+    const all = await soql(t, 'SELECT Id FROM Contact', true)
+    assert.deepEqual(all.body.records.map((r: { Id: string }) => r.Id), [kept])
+    assert.deepEqual(sb.control.listPurgedIds(org.orgId, 'Contact').sort(), [purged, hard].sort())
+    const window = () =>
+      `start=${encodeURIComponent(start)}&end=${
+        encodeURIComponent(new Date(sb.control.now()).toISOString())
+      }`
+    const deleted = await api(t, `/sobjects/Contact/deleted/?${window()}`)
+    assert.deepEqual(
+      deleted.body.deletedRecords.map((d: { id: string }) => d.id).sort(),
+      [purged, hard].sort(),
+    )
+    assert.ok(
+      Date.parse(deleted.body.earliestDateAvailable.replace('+0000', 'Z')) < Date.parse(start),
+    )
+    // The log is cut (as Salesforce does when it grows large): a reader behind it sees the gap.
+    sb.control.truncateDeleteLog(org.orgId)
+    const cut = new Date(sb.control.now() - (sb.control.now() % 60_000)).toISOString()
+    sb.control.advanceClock(60_000)
+    const after = await api(t, `/sobjects/Contact/deleted/?${window()}`)
+    assert.deepEqual(after.body.deletedRecords, [])
+    assert.equal(after.body.earliestDateAvailable, cut.replace('Z', '+0000'))
+  }, { contacts: 0 })
+})
+
+Deno.test('replies carry a Date header in the sandbox clock', async () => {
+  await withSandbox(async (sb, org) => {
+    const t = await login(org)
+    sb.control.advanceClock(3_600_000)
+    const response = await api(t, '/limits')
+    const date = Date.parse(response.headers.get('date')!)
+    assert.ok(Math.abs(date - sb.control.now()) < 5_000, response.headers.get('date')!)
   }, { contacts: 0 })
 })
 

@@ -42,6 +42,17 @@ export function createControlHttp(control: SandboxControl): (req: Request) => Pr
       (m) => ({ expired: c.expireQueryLocators(m[1]) }),
     ],
     ['POST', /^\/orgs\/([^/]+)\/recycle-bin\/empty$/, (m) => ({ purged: c.emptyRecycleBin(m[1]) })],
+    ['POST', /^\/orgs\/([^/]+)\/delete-log\/truncate$/, (m, b) => ({
+      dropped: c.truncateDeleteLog(m[1], b.before as string | undefined),
+    })],
+    [
+      'POST',
+      /^\/orgs\/([^/]+)\/records\/([^/]+)\/hard-delete$/,
+      (m, b) => ({ ids: c.hardDeleteRecords(m[1], m[2], b.ids as string[]) }),
+    ],
+    ['GET', /^\/orgs\/([^/]+)\/records\/([^/]+)\/purged$/, (m) => ({
+      ids: c.listPurgedIds(m[1], m[2]),
+    })],
     ['POST', /^\/orgs\/([^/]+)\/users\/([^/]+)\/(activate|deactivate)$/, (m) => {
       c.setUserActive(m[1], m[2], m[3] === 'activate')
       return { ok: true }

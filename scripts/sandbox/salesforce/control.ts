@@ -137,6 +137,12 @@ export interface SandboxControl {
   deleteRecords(orgId: string, type: string, ids: string[]): string[]
   mergeRecords(orgId: string, type: string, masterId: string, loserIds: string[]): void
   emptyRecycleBin(orgId: string): number
+  /** Hard delete: the records vanish from every query at once; the delete log still names them. */
+  hardDeleteRecords(orgId: string, type: string, ids: string[]): string[]
+  /** Cuts the delete log before `before` (default now): getDeleted's earliestDateAvailable moves there. */
+  truncateDeleteLog(orgId: string, before?: string | number): number
+  /** Ids purged from the Recycle Bin or hard-deleted (no query returns them). */
+  listPurgedIds(orgId: string, type: string): string[]
   getRecord(orgId: string, type: string, id: string): Record<string, unknown> | null
   listIds(orgId: string, type: string, opts?: { includeDeleted?: boolean }): string[]
   countRecords(orgId: string, type: string, opts?: { includeDeleted?: boolean }): number
@@ -348,6 +354,22 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
       org.data.update(def.name, master.id, {}, { userId: org.adminUserId })
     },
     emptyRecycleBin: (orgId) => state.org(orgId).data.emptyRecycleBin(),
+    hardDeleteRecords(orgId, type, ids) {
+      const org = state.org(orgId)
+      const def = sobject(type)
+      return ids.map((raw) => {
+        const rec = org.data.get(def.name, raw)
+        if (!rec) throw new Error(`no ${def.name} ${raw}`)
+        org.data.hardDelete(def.name, rec.id)
+        return rec.id
+      })
+    },
+    truncateDeleteLog: (orgId, before) =>
+      state.org(orgId).data.truncateDeleteLog(stamp(before) ?? clock.now()),
+    listPurgedIds(orgId, type) {
+      const prefix = sobject(type).keyPrefix
+      return [...state.org(orgId).data.purged].filter((id) => id.startsWith(prefix))
+    },
     getRecord(orgId, type, id) {
       const org = state.org(orgId)
       const def = sobject(type)

@@ -58,20 +58,27 @@ export function getUpdated(org: OrgState, type: string, url: URL, now: number): 
   return json({ ids, latestDateCovered: formatDateTime(latest) })
 }
 
+/**
+ * Deletes in the window from the org's delete log, which keeps a record's delete after the
+ * record is purged from the Recycle Bin or hard-deleted (it vanishes from queryAll then).
+ * `earliestDateAvailable` is where the log is complete from: 15 days back, or later when the log
+ * was cut; a replica that last looked before it has a gap and must resynchronise (facts §3).
+ */
 export function getDeleted(org: OrgState, type: string, url: URL, now: number): Response {
   const w = window(url, now, 15)
   if (w instanceof Response) return w
   const latest = Math.min(w.end, Math.floor(now / MINUTE) * MINUTE)
+  const earliest = Math.max(org.data.deleteLogStart, now - 15 * DAY)
   const deletedRecords: Array<{ id: string; deletedDate: string }> = []
-  for (const rec of org.data.visible(type, now)) {
-    if (rec.deletedAt !== null && rec.deletedAt >= w.start && rec.deletedAt < latest) {
-      deletedRecords.push({ id: rec.id, deletedDate: formatDateTime(rec.deletedAt) })
+  for (const entry of org.data.deleteLog) {
+    if (entry.type !== type || entry.deletedAt < earliest) continue
+    if (entry.deletedAt >= w.start && entry.deletedAt < latest) {
+      deletedRecords.push({ id: entry.id, deletedDate: formatDateTime(entry.deletedAt) })
     }
   }
   if (deletedRecords.length > MAX_IDS) {
     return restError(400, 'EXCEEDED_ID_LIMIT', 'too many ids, narrow the window')
   }
-  const earliest = Math.max(org.data.recycleBinEmptiedAt, now - 15 * DAY)
   return json({
     deletedRecords,
     earliestDateAvailable: formatDateTime(Math.floor(earliest / MINUTE) * MINUTE),

@@ -157,6 +157,9 @@ export function createSalesforceSandbox(options: SalesforceSandboxOptions = {}):
       fault = faults.take(target)
       res = await respond(req, url, host.host, host.path, note, fault)
     }
+    // The server's clock, as Salesforce's Date header gives it: clients measure the lookback of
+    // a read from it (a reply that already has one keeps it).
+    if (!res.headers.has('date')) res.headers.set('date', new Date(clock.now()).toUTCString())
     const entry = log.add({
       at: new Date(clock.now()).toISOString(),
       method: req.method,

@@ -31,6 +31,14 @@ export interface WriteOptions {
   userId?: string
 }
 
+/** One delete as the delete log keeps it. */
+export interface DeleteLogEntry {
+  readonly type: string
+  readonly id: string
+  /** Sandbox time of the delete (second precision), ms. */
+  readonly deletedAt: number
+}
+
 /** One sObject's records, in insertion order. */
 class Table {
   readonly records = new Map<string, StoredRecord>()
@@ -57,11 +65,24 @@ export class OrgData {
   version = 0
   /** Sorted views of a table per ORDER BY, valid while `version` is unchanged. */
   readonly sortedViews = new Map<string, { version: number; rows: StoredRecord[] }>()
-  /** Time the Recycle Bin was last emptied; getDeleted cannot see further back. */
+  /** Time the Recycle Bin was last emptied. */
   recycleBinEmptiedAt: number
+  /**
+   * The delete log getDeleted reads: one entry per delete (merges and cascades included),
+   * kept after the record is purged from the Recycle Bin or hard-deleted, until it ages out
+   * of the 15-day window or the log is cut (`truncateDeleteLog`).
+   */
+  deleteLog: DeleteLogEntry[] = []
+  /** getDeleted cannot see deletes before this time (the log was cut here). */
+  deleteLogStart: number
+  /** Ids purged from the Recycle Bin or hard-deleted: no query returns them any more. */
+  readonly purged = new Set<string>()
 
   constructor(readonly pod: string, private readonly now: () => number, createdAt: number) {
     this.recycleBinEmptiedAt = createdAt
+    // Nothing was deleted before the org existed: the log is complete from the start, and only
+    // its 15-day window (or a cut) limits it.
+    this.deleteLogStart = 0
     for (const def of Object.values(SOBJECTS)) {
       this.tables.set(def.name, new Table(def, new IdMinter(def.keyPrefix, pod)))
     }
@@ -187,6 +208,7 @@ export class OrgData {
     const rec = this.update(type, id, { IsDeleted: true }, opts)
     const deleted: StoredRecord = { ...rec, deletedAt: toSecond(at) }
     this.table(type).records.set(id, deleted)
+    this.deleteLog.push({ type: deleted.type, id, deletedAt: deleted.deletedAt! })
     return deleted
   }
 
@@ -203,6 +225,7 @@ export class OrgData {
       for (const [id, rec] of t.records) {
         if (rec.deletedAt !== null) {
           t.records.delete(id)
+          this.purged.add(id)
           purged++
         }
       }
@@ -210,6 +233,34 @@ export class OrgData {
     this.recycleBinEmptiedAt = toSecond(at)
     this.version++
     return purged
+  }
+
+  /**
+   * A hard delete (Bulk API hardDelete, or a delete then a purge of that one record): the
+   * record vanishes from every query at once, and only the delete log still names it.
+   */
+  hardDelete(type: string, id: string, at = this.now()): void {
+    const table = this.table(type)
+    const rec = table.records.get(id)
+    if (!rec) throw new Error(`no ${type} ${id}`)
+    if (rec.deletedAt === null) {
+      this.deleteLog.push({ type: rec.type, id, deletedAt: toSecond(at) })
+    }
+    table.records.delete(id)
+    this.purged.add(id)
+    this.version++
+  }
+
+  /**
+   * Cuts the delete log before `before`, as Salesforce does when the log grows large: getDeleted
+   * reports `earliestDateAvailable` from then on, and a replica behind it must resynchronise.
+   */
+  truncateDeleteLog(before = this.now()): number {
+    const kept = this.deleteLog.filter((entry) => entry.deletedAt >= before)
+    const dropped = this.deleteLog.length - kept.length
+    this.deleteLog = kept
+    this.deleteLogStart = Math.max(this.deleteLogStart, before)
+    return dropped
   }
 }
 

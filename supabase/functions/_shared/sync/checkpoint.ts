@@ -2,22 +2,30 @@
 // upsert the page, move the cursor, and count the page in the run's row. A crash before the
 // commit loses the page and keeps the old cursor; after it, both are stored. Nothing in between.
 import { asService } from '../db/as-user.ts'
-import type { ContactRow } from './contact-columns.ts'
+import { log } from '../log.ts'
 import { LeaseLostError } from './errors.ts'
 import type { ClaimedSync } from './leases.ts'
 import type { SyncCursor } from './source.ts'
-import { upsertContacts, type UpsertCounts } from './upsert.ts'
+import { type RecordBatch, upsertContacts, type UpsertCounts } from './upsert.ts'
 
 export interface PageCheckpoint {
   claim: ClaimedSync
   runId: string
   sourceType: string
-  rows: ContactRow[]
+  rows: RecordBatch
   /**
-   * The new cursor, only when it lies after the stored one: a cursor never moves back. Moving it
-   * marks the read in progress, so a run that stops after this page resumes exactly here.
+   * The read's position after this page (its last record), or null. Storing it marks the read
+   * in progress, so a run that stops after this page resumes exactly here. At the start of a
+   * new read it may lie before the stored cursor (the lookback re-read): the read's position is
+   * what a resume needs, and the upsert never lets an older version win.
    */
   cursor: SyncCursor | null
+  /**
+   * When this read's first query was answered (provider time). Stored with the page that marks
+   * a new read in progress, and kept while the read is: the next read starts a lookback before
+   * it (see readPages in engine.ts).
+   */
+  readStartedAt: string | null
   apiCalls: number
   leaseSeconds: number
 }
@@ -37,6 +45,9 @@ export async function checkpointPage(page: PageCheckpoint): Promise<UpsertCounts
       update public.integration_sync_state
          set lease_expires_at = now() + make_interval(secs => ${page.leaseSeconds}),
              cursor = coalesce(${cursor}::text::jsonb, cursor),
+             read_started_at = case when ${page.cursor !== null} and not read_in_progress
+                                    then ${page.readStartedAt}::timestamptz
+                                    else read_started_at end,
              read_in_progress = read_in_progress or ${page.cursor !== null}
        where integration_id = ${claim.integrationId} and lease_owner = ${claim.leaseOwner}
       returning 1 as held`
@@ -49,8 +60,17 @@ export async function checkpointPage(page: PageCheckpoint): Promise<UpsertCounts
     await tx`
       update public.sync_runs
          set pages = pages + 1, records_upserted = records_upserted + ${counts.upserted},
-             records_deleted = records_deleted + ${counts.deleted}, api_calls = ${page.apiCalls}
+             records_deleted = records_deleted + ${counts.deleted}, api_calls = ${page.apiCalls},
+             records_cleaned = records_cleaned + ${page.rows.cleaned.length}
        where id = ${page.runId}`
+    if (page.rows.cleaned.length > 0) {
+      // Which records, for whoever reads the run: ids only, never the values.
+      log.warn('sync stored records with values cleaned', {
+        integration_id: claim.integrationId,
+        run_id: page.runId,
+        source_ids: page.rows.cleaned.slice(0, 100),
+      })
+    }
     return counts
   })
 }

@@ -1,19 +1,21 @@
 // The sync engine: one run of one leased integration. Fetch a page (retrying transient
 // failures within the budget), commit it with the cursor in one transaction, repeat until the
-// read is done or the budget is spent, then record the run and the next schedule. Backfill and
-// incremental runs are this same loop; only where the read starts differs.
+// read is done or the budget is spent; after a complete read, find the deletes the read cannot
+// see (deletes.ts); then record the run and the next schedule. Backfill and incremental runs
+// are this same loop; only where the read starts differs.
 import { ReauthRequiredError } from '../credentials/errors.ts'
 import { toAppError } from '../http/errors.ts'
 import { log as rootLog, type Logger, redactString } from '../log.ts'
-import { type Budget, BudgetExhaustedError } from './budget.ts'
+import { type Budget, BudgetExhaustedError, type RunCpu } from './budget.ts'
 import { checkpointPage } from './checkpoint.ts'
+import { loadReadState, type ReadState, reconcileDeletes } from './deletes.ts'
 import { LeaseLostError } from './errors.ts'
 import { decideAfterRun, type RunOutcome, type RunStatus } from './failure-policy.ts'
 import type { ClaimedSync } from './leases.ts'
 import { withRetry } from './retry.ts'
 import { closeRun, openRun, type RunCounters, type RunTrigger } from './run-records.ts'
 import type { SyncSettings } from './settings.ts'
-import type { SourcePage, SyncCursor, SyncSource } from './source.ts'
+import type { ReadLookback, SyncCursor, SyncSource } from './source.ts'
 import { sourceFor } from './sources.ts'
 
 /** A run as the sync-cron function reports it: counts and codes, never secrets. */
@@ -34,6 +36,10 @@ export interface RunContext {
   trigger: RunTrigger
   budget: Budget
   settings: SyncSettings
+  /** The run's CPU, started by the caller (`budget.startRun`); else the run starts its own. */
+  cpu?: RunCpu
+  /** The run's sync_runs row, opened by the caller with the claim; else the run opens it. */
+  runId?: string
   log?: Logger
 }
 
@@ -47,33 +53,21 @@ function storedCursor(source: SyncSource, claim: ClaimedSync, log: Logger): Sync
   return null
 }
 
-/**
- * The page loop. Returns how the read ended; errors that end the run are thrown. `log` carries
- * the integration id.
- */
-async function readPages(
-  claim: ClaimedSync,
-  runId: string,
-  source: SyncSource,
-  counters: RunCounters,
-  context: RunContext,
-  log: Logger,
-): Promise<RunOutcome> {
-  const { budget, settings } = context
-  let stored = storedCursor(source, claim, log)
-  // A new incremental read re-reads a window before the cursor, for records that became visible
-  // late with an older stamp. A read that stopped part-way resumes exactly where it stopped: it
-  // has read that window already, and re-reading it at every resume could stall a catch-up.
-  const lookback = stored && claim.initialSyncCompletedAt && !claim.readInProgress
-    ? settings.lookbackSeconds
-    : 0
-  // Where a read the source forgot restarts: after the last record read, or where it began.
-  let restartFrom = stored
-  let restartLookback = lookback
-  const fetchPage = (attempt: () => Promise<SourcePage>) =>
+/** How a read ended, and what the delete phase after it needs to know. */
+interface ReadResult {
+  outcome: RunOutcome
+  /** When the read's first query was answered (provider time); null when unknown. */
+  readStartedAt: string | null
+  /** The provider's time as of its latest answer. */
+  serverNow: string | null
+}
+
+/** Runs provider calls with the transient-error retries every call of a run gets. */
+function retrier(source: SyncSource, context: RunContext, log: Logger) {
+  return <T>(attempt: () => Promise<T>): Promise<T> =>
     withRetry(attempt, {
-      ...settings.retry,
-      budget,
+      ...context.settings.retry,
+      budget: context.budget,
       classify(error) {
         const verdict = source.classify(error)
         return verdict?.kind === 'transient'
@@ -88,39 +82,87 @@ async function readPages(
         })
       },
     })
+}
+
+/**
+ * The page loop. Returns how the read ended; errors that end the run are thrown. `log` carries
+ * the integration id.
+ */
+async function readPages(
+  claim: ClaimedSync,
+  runId: string,
+  source: SyncSource,
+  state: ReadState,
+  counters: RunCounters,
+  context: RunContext & { cpu: RunCpu },
+  log: Logger,
+): Promise<ReadResult> {
+  const { budget, settings, cpu } = context
+  const stored = storedCursor(source, claim, log)
+  // Where this read starts, from one invariant: after a read completes, every record stamped
+  // before (the time its first query was answered - the lookback) is stored.
+  //
+  // Why it holds: a record that becomes visible late carries a stamp at most the lookback older
+  // than the moment it became visible (commit lag, facts §0.13). So a record stamped before
+  // (first answer - lookback) was visible when the read's first query ran. That query returned
+  // it unless it lies before the read's start; every later query of the same read (the next
+  // run's resume after the cursor, a restart after an expired locator, a kill or a limit
+  // backoff) still sees it, in its current version, if it lies after the position reached.
+  // And what lies before the read's start was stored by the previous read, by the same
+  // invariant, when the read starts at (that read's first answer - the lookback).
+  //
+  // Hence: a new read starts `lookback` before the earlier of the previous read's first answer
+  // (read_started_at) and the cursor (the previous read's last record; the earlier of the two
+  // also covers a provider clock that says nothing or runs behind its stamps). A read that
+  // stopped part-way resumes exactly after its cursor, without a lookback: its first query is
+  // the one that counts, and re-reading a window at every resume could stall a catch-up (a
+  // mass update sharing one stamp, read one page per run). The keyset order (stamp, Id) makes
+  // the resume exact for records that share a stamp.
+  const resuming = claim.readInProgress && stored !== null
+  const lookback: ReadLookback | null = stored && !resuming
+    ? { seconds: settings.lookbackSeconds, from: state.readStartedAt }
+    : null
+  // A resumed read keeps the start stored with its first page (the checkpoint keeps it too).
+  let readStartedAt: string | null = resuming ? state.readStartedAt : null
+  // Where a read the source forgot restarts: after the last record read, or where it began.
+  let restartFrom = stored
+  let restartLookback = lookback
+  const fetchPage = retrier(source, context, log)
 
   let pageStarted = performance.now()
   let slowestPageMs = 0
   let page = await fetchPage(() => source.start(stored, lookback, budget.signal))
+  if (!resuming) readStartedAt = page.answeredAt
+  let serverNow = page.answeredAt
   for (;;) {
-    const advance = page.cursor && source.isAfter(page.cursor, stored) ? page.cursor : null
-    if (page.rows.length > 0 || advance) {
+    if (page.rows.length > 0) {
       const counts = await checkpointPage({
         claim,
         runId,
         sourceType: source.sourceType,
         rows: page.rows,
-        cursor: advance,
+        cursor: page.cursor,
+        readStartedAt,
         apiCalls: source.apiCalls,
         leaseSeconds: settings.leaseSeconds,
       })
       counters.recordsUpserted += counts.upserted
       counters.recordsDeleted += counts.deleted
-      if (advance) stored = advance
     }
-    budget.spendCpu(page.rows.length * budget.cpu.perRecordMs)
+    cpu.pageDone(page.rows.length)
     counters.pages++
     if (page.cursor) {
       restartFrom = page.cursor
-      restartLookback = 0
+      restartLookback = null
     }
     slowestPageMs = Math.max(slowestPageMs, performance.now() - pageStarted)
     const next = page.next
-    if (!next) return { kind: 'complete' }
+    if (!next) return { outcome: { kind: 'complete' }, readStartedAt, serverNow }
     // Stop before a page that would likely not finish in time (its API call would be wasted),
-    // or whose records could take the CPU estimate past the budget.
-    if (budget.remainingMs() <= slowestPageMs) return { kind: 'budget' }
-    if (budget.cpuLeftMs() < settings.pageSize * budget.cpu.perRecordMs) return { kind: 'budget' }
+    // or whose records could take the CPU past the budget (with the pages in flight elsewhere).
+    if (budget.remainingMs() <= slowestPageMs || !cpu.reservePage(settings.pageSize)) {
+      return { outcome: { kind: 'budget' }, readStartedAt, serverNow }
+    }
     pageStarted = performance.now()
     page = await fetchPage(async () => {
       try {
@@ -132,7 +174,41 @@ async function readPages(
         return await source.start(restartFrom, restartLookback, budget.signal)
       }
     })
+    serverNow = page.answeredAt ?? serverNow
   }
+}
+
+/** A read, then (when it completed) the deletes the read cannot see. */
+async function readAndReconcile(
+  claim: ClaimedSync,
+  runId: string,
+  source: SyncSource,
+  counters: RunCounters,
+  context: RunContext & { cpu: RunCpu },
+  log: Logger,
+): Promise<RunOutcome> {
+  const state = await loadReadState(claim.integrationId)
+  const read = await readPages(claim, runId, source, state, counters, context, log)
+  if (read.outcome.kind !== 'complete') return read.outcome
+  const { budget, settings } = context
+  const ended = await reconcileDeletes({
+    claim,
+    runId,
+    source,
+    state,
+    initialRead: claim.initialSyncCompletedAt === null,
+    readStartedAt: read.readStartedAt,
+    serverNow: read.serverNow,
+    lookbackSeconds: settings.lookbackSeconds,
+    budget,
+    counters,
+    retrying: retrier(source, context, log),
+    outOfBudget: (slowestCallMs) =>
+      budget.remainingMs() <= slowestCallMs ||
+      budget.cpuLeftMs() < settings.pageSize * budget.cpu.perRecordMs,
+    log,
+  }, settings.leaseSeconds)
+  return { kind: ended }
 }
 
 /** What an error that ended the run means. */
@@ -171,8 +247,8 @@ export async function runClaimedSync(
 ): Promise<RunSummary> {
   const log = (context.log ?? rootLog).child({ integration_id: claim.integrationId })
   const started = performance.now()
-  context.budget.spendCpu(context.budget.cpu.perRunMs)
-  const runId = await openRun(claim, context.trigger)
+  const cpu = context.cpu ?? context.budget.startRun(context.settings.pageSize)
+  const runId = context.runId ?? await openRun(claim, context.trigger)
   const counters: RunCounters = { pages: 0, recordsUpserted: 0, recordsDeleted: 0, apiCalls: 0 }
   let source: SyncSource | undefined
   let outcome: RunOutcome
@@ -181,9 +257,14 @@ export async function runClaimedSync(
       pageSize: context.settings.pageSize,
       requestTimeoutMs: context.settings.requestTimeoutMs,
     })
-    outcome = await readPages(claim, runId, source, counters, context, log)
+    // A budget without the CPU for one page ends the run before its first call.
+    outcome = cpu
+      ? await readAndReconcile(claim, runId, source, counters, { ...context, cpu }, log)
+      : { kind: 'budget' }
   } catch (error) {
     outcome = outcomeOf(error, source, log)
+  } finally {
+    cpu?.end()
   }
   counters.apiCalls = source?.apiCalls ?? 0
   const decision = decideAfterRun(outcome, claim, context.settings.schedule)

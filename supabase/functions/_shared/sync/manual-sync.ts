@@ -4,7 +4,7 @@ import type { UserClaims } from '../auth/verify-jwt.ts'
 import { asService, asUser } from '../db/as-user.ts'
 import { ForbiddenError, NotFoundError } from '../http/errors.ts'
 import type { Logger } from '../log.ts'
-import { createBudget } from './budget.ts'
+import { createBudget, processCpuClock } from './budget.ts'
 import { runClaimedSync, type RunSummary } from './engine.ts'
 import { SyncInProgressError, SyncNotPossibleError } from './errors.ts'
 import { claimSync, newLeaseOwner } from './leases.ts'
@@ -66,7 +66,7 @@ export async function runManualSync(
     claimSync(tx, integrationId, newLeaseOwner('manual'), settings.leaseSeconds)
   )
   if (!claim) throw await explainUnclaimable(integrationId)
-  const budget = createBudget(settings.budgetMs, settings.cpu)
+  const budget = createBudget(settings.budgetMs, settings.cpu, Date.now, processCpuClock())
   try {
     return await runClaimedSync(claim, { trigger: 'manual', budget, settings, log })
   } finally {

@@ -28,6 +28,33 @@ export async function openRun(claim: ClaimedSync, trigger: RunTrigger): Promise<
   })
 }
 
+/**
+ * Opens the runs of a batch of claims in one statement, in the claim's own transaction (a tick
+ * claims a few integrations at a time): an idle check then costs one transaction fewer. Returns
+ * the run ids in the order of `claims`. `tx` must come from `asService`.
+ */
+export async function openRuns(
+  tx: Tx,
+  claims: ClaimedSync[],
+  trigger: RunTrigger,
+): Promise<string[]> {
+  if (claims.length === 0) return []
+  const rows = await tx<{ id: string; integration_id: string }[]>`
+    insert into public.sync_runs (business_id, integration_id, trigger)
+    select t.business_id, t.integration_id, ${trigger}
+      from unnest(${claims.map((claim) => claim.businessId)}::uuid[],
+                  ${claims.map((claim) => claim.integrationId)}::uuid[])
+           as t(business_id, integration_id)
+    returning id, integration_id`
+  const ids = new Map(rows.map((row) => [row.integration_id, row.id]))
+  return claims.map((claim) => ids.get(claim.integrationId)!)
+}
+
+/** Removes a run opened with its claim that was given back unworked: nothing ran. */
+export async function discardRun(tx: Tx, runId: string): Promise<void> {
+  await tx`delete from public.sync_runs where id = ${runId} and status = 'running'`
+}
+
 /** Marks the integration failing (error + event) or recovered (active + event), once each. */
 async function applyIntegrationChange(
   tx: Tx,

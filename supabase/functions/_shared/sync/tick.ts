@@ -2,9 +2,10 @@
 // concurrency until none is due or the budget is spent; what is left waits for the next tick.
 import { asService } from '../db/as-user.ts'
 import { log as rootLog, type Logger } from '../log.ts'
-import { createBudget } from './budget.ts'
+import { createBudget, processCpuClock } from './budget.ts'
 import { runClaimedSync, type RunSummary } from './engine.ts'
 import { claimDueSyncs, type ClaimedSync, newLeaseOwner, releaseUnworked } from './leases.ts'
+import { discardRun, openRuns } from './run-records.ts'
 import type { SyncSettings } from './settings.ts'
 
 export interface TickSummary {
@@ -17,8 +18,9 @@ export interface TickSummary {
   duration_ms: number
   /** Time or CPU ran short: due integrations may be left for the next tick. */
   budget_exhausted: boolean
-  /** The CPU the tick's work is estimated to have cost. */
+  /** The CPU the tick's work cost: measured where the runtime says (`cpu_measured`), else estimated. */
   cpu_estimate_ms: number
+  cpu_measured: boolean
 }
 
 /**
@@ -34,8 +36,9 @@ export async function runSyncTick(
   const started = performance.now()
   const owner = newLeaseOwner('cron')
   const log = logger.child({ tick: owner })
-  const budget = createBudget(settings.budgetMs, settings.cpu)
-  const queue: ClaimedSync[] = []
+  const budget = createBudget(settings.budgetMs, settings.cpu, Date.now, processCpuClock())
+  /** Claimed integrations waiting for a worker, each with its run already opened. */
+  const queue: { claim: ClaimedSync; runId: string }[] = []
   const runs: RunSummary[] = []
   let claimed = 0
   let released = 0
@@ -43,16 +46,20 @@ export async function runSyncTick(
   let claiming: Promise<void> | undefined
 
   // The last tenth of the time only finishes runs in flight: a run started then would mostly
-  // spend an API call on a page it cannot commit in time. No run starts without the CPU for it.
+  // spend an API call on a page it cannot commit in time. No run starts without the CPU for its
+  // fixed cost and a full first page (`budget.startRun` decides, counting pages in flight).
+  const runCpuMs = settings.cpu.perRunMs + settings.pageSize * settings.cpu.perRecordMs
   const claimable = () =>
-    budget.remainingMs() > settings.budgetMs / 10 && budget.cpuLeftMs() >= settings.cpu.perRunMs
+    budget.remainingMs() > settings.budgetMs / 10 && budget.cpuLeftMs() >= runCpuMs
 
   /** The next integration to work, claiming more when the queue is empty (one claim at a time). */
-  async function nextClaim(): Promise<ClaimedSync | undefined> {
+  async function nextClaim(): Promise<{ claim: ClaimedSync; runId: string } | undefined> {
     while (queue.length === 0 && !drained && claimable()) {
-      claiming ??= asService((tx) =>
-        claimDueSyncs(tx, owner, settings.concurrency, settings.leaseSeconds)
-      ).then((rows) => {
+      claiming ??= asService(async (tx) => {
+        const rows = await claimDueSyncs(tx, owner, settings.concurrency, settings.leaseSeconds)
+        const runIds = await openRuns(tx, rows, 'cron')
+        return rows.map((claim, i) => ({ claim, runId: runIds[i] }))
+      }).then((rows) => {
         claimed += rows.length
         queue.push(...rows)
         if (rows.length < settings.concurrency) drained = true
@@ -65,14 +72,21 @@ export async function runSyncTick(
   }
 
   async function worker(): Promise<void> {
-    for (let claim = await nextClaim(); claim; claim = await nextClaim()) {
-      if (!claimable()) {
-        await asService((tx) => releaseUnworked(tx, claim!))
+    for (let next = await nextClaim(); next; next = await nextClaim()) {
+      const { claim, runId } = next
+      const cpu = claimable() ? budget.startRun(settings.pageSize) : undefined
+      if (!cpu) {
+        await asService(async (tx) => {
+          await releaseUnworked(tx, claim)
+          await discardRun(tx, runId)
+        })
         released++
         continue
       }
       try {
-        runs.push(await runClaimedSync(claim, { trigger: 'cron', budget, settings, log }))
+        runs.push(
+          await runClaimedSync(claim, { trigger: 'cron', budget, settings, cpu, runId, log }),
+        )
       } catch (error) {
         log.error('sync run could not be recorded', { integration_id: claim.integrationId, error })
         runs.push(failedToRecord(claim))
@@ -92,7 +106,8 @@ export async function runSyncTick(
     released,
     duration_ms: Math.round(performance.now() - started),
     budget_exhausted: !claimable(),
-    cpu_estimate_ms: Math.round(settings.cpu.budgetMs - budget.cpuLeftMs()),
+    cpu_estimate_ms: Math.round(budget.cpuSpentMs()),
+    cpu_measured: budget.cpuMeasured,
   }
   log.info('sync tick finished', { claimed, runs: runs.length, released })
   return summary

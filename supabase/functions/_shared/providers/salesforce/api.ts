@@ -28,6 +28,8 @@ export interface SalesforceResponse<T> {
   status: number
   /** Parsed JSON; undefined for 204 and empty bodies. */
   data: T
+  /** The body as received, for callers that pass it on rather than encode `data` again. */
+  text: string
   headers: Headers
 }
 
@@ -122,7 +124,7 @@ export class SalesforceApi {
         throw new SalesforceApiError(attempt.status, 'INVALID_RESPONSE', 'The body is not JSON')
       }
     }
-    return { status: attempt.status, data: data as T, headers: attempt.headers }
+    return { status: attempt.status, data: data as T, text: attempt.text, headers: attempt.headers }
   }
 
   /** GET a path under /services/data/vXX.X/. */

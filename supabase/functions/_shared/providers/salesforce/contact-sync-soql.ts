@@ -61,13 +61,22 @@ export type ReadStart =
 
 /**
  * The start of a read. Incremental reads (lookback > 0) begin `lookbackSeconds` before the
- * cursor's stamp, so records that became visible late with an older stamp (commit lag, facts
- * §0.13) are read; the upsert makes the re-read rows free.
+ * earlier of the cursor's stamp and `from` (when the previous read began, in Salesforce's
+ * clock), so records that became visible late with an older stamp (commit lag, facts §0.13)
+ * are read; the upsert makes the re-read rows free. A lookback of 0 resumes exactly after the
+ * cursor, in the (SystemModstamp, Id) keyset order.
  */
-export function readStart(cursor: ContactCursor | null, lookbackSeconds: number): ReadStart {
+export function readStart(
+  cursor: ContactCursor | null,
+  lookbackSeconds: number,
+  from: string | null = null,
+): ReadStart {
   if (!cursor) return null
   if (lookbackSeconds <= 0) return { after: cursor }
-  return { from: new Date(Date.parse(cursor.modstamp) - lookbackSeconds * 1000).toISOString() }
+  const stamp = Date.parse(cursor.modstamp)
+  const began = from === null ? NaN : Date.parse(from)
+  const base = Number.isNaN(began) ? stamp : Math.min(stamp, began)
+  return { from: new Date(base - lookbackSeconds * 1000).toISOString() }
 }
 
 /**
@@ -99,4 +108,18 @@ export function isCursorAfter(a: ContactCursor, b: ContactCursor | null): boolea
   const stampB = Date.parse(b.modstamp)
   if (stampA !== stampB) return stampA > stampB
   return a.id > b.id
+}
+
+/**
+ * One page of the id scan that finds purged records: every Contact id after `after` (live or
+ * in the Recycle Bin, so queryAll), in id order. Ids compare by code unit, as in isCursorAfter.
+ */
+export function contactIdScanSoql(after: string | null): string {
+  const where = after === null ? '' : ` WHERE Id > ${soqlId(after)}`
+  return `SELECT Id FROM Contact${where} ORDER BY Id`
+}
+
+/** Which of `ids` exist (queryAll: the Recycle Bin too). */
+export function contactIdsExistSoql(ids: readonly string[]): string {
+  return `SELECT Id FROM Contact WHERE Id IN (${ids.map(soqlId).join(', ')})`
 }

@@ -1,8 +1,10 @@
 // The Salesforce Contact source of the sync engine: queryAll from the (SystemModstamp, Id)
 // cursor, pages by nextRecordsUrl, and what Salesforce's errors mean for a run.
 import { ProviderError } from '../../http/errors.ts'
+import { OAuthTokenError } from '../../oauth/token-client.ts'
 import type { SourceErrorVerdict, SourceFactory, SyncCursor } from '../../sync/source.ts'
 import { salesforceApi, type SalesforceRequest } from './api.ts'
+import { salesforceContactDeletes, serverTime } from './contact-deletes.ts'
 import { readContactPage } from './contact-sync-mapping.ts'
 import {
   type ContactCursor,
@@ -34,7 +36,22 @@ export function classifySalesforceError(error: unknown): SourceErrorVerdict | un
     }
     return undefined
   }
-  if (error instanceof ProviderError && error.code === 'salesforce_unreachable') {
+  if (error instanceof OAuthTokenError) {
+    // A token refresh the endpoint failed to answer (5xx, a 429/420 edge answer, Salesforce's
+    // `unknown_error` "retry your request") may work on a later attempt; a refusal of the
+    // grant or the client (invalid_grant, invalid_client...) never does.
+    const status = error.providerStatus
+    return status >= 500 || status === 429 || status === 420 || error.oauthError === 'unknown_error'
+      ? { kind: 'transient' }
+      : undefined
+  }
+  if (
+    error instanceof ProviderError &&
+    // Salesforce or its token endpoint unreachable, or a token answer cut short on the way.
+    ['salesforce_unreachable', 'provider_unreachable', 'token_response_invalid'].includes(
+      error.code,
+    )
+  ) {
     return { kind: 'transient' }
   }
   return undefined
@@ -48,9 +65,14 @@ export const salesforceContactSource: SourceFactory = (integrationId, options) =
     isCursorAfter(a as ContactCursor, b as ContactCursor | null)
 
   async function read(request: SalesforceRequest) {
-    const { data } = await api.request<unknown>(request)
-    const page = readContactPage(data, isCursorAfter)
-    return { rows: page.rows, cursor: page.cursor, next: page.nextRecordsUrl }
+    const { data, text, headers } = await api.request<unknown>(request)
+    const page = readContactPage(data, text)
+    return {
+      rows: page.rows,
+      cursor: page.cursor,
+      next: page.nextRecordsUrl,
+      answeredAt: serverTime(headers),
+    }
   }
 
   return {
@@ -58,11 +80,13 @@ export const salesforceContactSource: SourceFactory = (integrationId, options) =
     get apiCalls() {
       return api.apiCalls
     },
-    start: (cursor, lookbackSeconds, signal) =>
+    start: (cursor, lookback, signal) =>
       read({
         path: 'queryAll',
         query: {
-          q: contactSyncSoql(readStart(cursor as ContactCursor | null, lookbackSeconds)),
+          q: contactSyncSoql(
+            readStart(cursor as ContactCursor | null, lookback?.seconds ?? 0, lookback?.from),
+          ),
         },
         headers: { 'Sforce-Query-Options': `batchSize=${options.pageSize}` },
         signal,
@@ -77,5 +101,6 @@ export const salesforceContactSource: SourceFactory = (integrationId, options) =
       return parsed.success ? { ...parsed.data } : undefined
     },
     classify: classifySalesforceError,
+    deletes: salesforceContactDeletes(api),
   }
 }

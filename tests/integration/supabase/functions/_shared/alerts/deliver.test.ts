@@ -343,15 +343,12 @@ Deno.test('deliver: an unreachable receiver is a short error without its URL', a
   })
 })
 
-Deno.test('deliver: nothing due is cheap and sends nothing', async () => {
+Deno.test('deliver: nothing due sends nothing, call after call', async () => {
   await withWorld(async (world) => {
     await world.addWebhook('/idle')
-    const started = performance.now()
     for (let i = 0; i < 20; i++) {
       assert.deepEqual(await deliverDueAlerts(), { delivered: 0, retried: 0, failed: 0 })
     }
-    const perCall = (performance.now() - started) / 20
-    assert.ok(perCall < 50, `an idle call took ${perCall.toFixed(1)} ms`)
     assert.equal(world.receiver.received.length, 0)
   })
 })

@@ -14,7 +14,7 @@ Deno.test('syncSettings: defaults in the units the engine uses', () => {
     const settings = syncSettings()
     assert.equal(settings.budgetMs, 50_000)
     assert.equal(settings.leaseSeconds, 120)
-    assert.equal(settings.cpu.perRecordMs, 0.035)
+    assert.equal(settings.cpu.perRecordMs, 0.05)
     assert.deepEqual(settings.retry, { attempts: 6, baseMs: 500, maxMs: 30_000 })
   } finally {
     restore()

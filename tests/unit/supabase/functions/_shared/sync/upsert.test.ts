@@ -5,7 +5,9 @@ import {
 } from '../../../../../../supabase/functions/_shared/sync/contact-columns.ts'
 import {
   buildContactUpsert,
+  contactRowsBatch,
   newestPerRecord,
+  storable,
 } from '../../../../../../supabase/functions/_shared/sync/upsert.ts'
 
 function row(id: string, modstamp: string, lastName = 'Doe'): ContactRow {
@@ -63,4 +65,20 @@ Deno.test('newestPerRecord: keeps one row per record, the newest', () => {
   assert.deepEqual(kept.map((r) => [r.source_id, r.last_name]), [['003A', 'new'], ['003B', 'Doe']])
   const distinct = [row('003A', '2026-03-02T10:00:00.000Z')]
   assert.equal(newestPerRecord(distinct), distinct, 'a page without repeats is used as is')
+})
+
+Deno.test('storable: removes U+0000 at any depth, and returns what had none as is', () => {
+  const clean = { a: 'x', b: [{ c: null, d: 1 }] }
+  assert.equal(storable(clean), clean)
+  assert.deepEqual(storable({ a: 'x\u0000y', b: [{ c: '\u0000', d: 1 }], e: true }), {
+    a: 'xy',
+    b: [{ c: '', d: 1 }],
+    e: true,
+  })
+})
+
+Deno.test('contactRowsBatch: names the records it cleaned', () => {
+  const batch = contactRowsBatch([row('003A', '2026-03-02T10:00:00.000Z', 'Nul\u0000')])
+  assert.deepEqual(batch.cleaned, ['003A'])
+  assert.equal(batch.json.includes('\\u0000'), false)
 })

@@ -6,7 +6,6 @@ import {
   syncedContactSchema,
   toContactRow,
 } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-mapping.ts'
-import { isCursorAfter } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-soql.ts'
 
 function record(overrides: Record<string, unknown> = {}) {
   return {
@@ -100,12 +99,12 @@ Deno.test('readContactPage: rows, the greatest position as cursor, and the next 
       record({ Id: '003RO0000035WQhYAM', SystemModstamp: '2026-03-02T10:00:06.000+0000' }),
       record({ Id: '003RO0000035WQgYAM', SystemModstamp: '2026-03-02T10:00:06.000+0000' }),
     ],
-  }, isCursorAfter)
+  })
   assert.equal(page.rows.length, 2)
   assert.deepEqual(page.cursor, { modstamp: '2026-03-02T10:00:06.000Z', id: '003RO0000035WQhYAM' })
   assert.equal(page.nextRecordsUrl, '/services/data/v62.0/query/01gRO0000016PIAYA2-2')
-  const last = readContactPage({ totalSize: 0, done: true, records: [] }, isCursorAfter)
-  assert.deepEqual([last.rows, last.cursor, last.nextRecordsUrl], [[], null, null])
+  const last = readContactPage({ totalSize: 0, done: true, records: [] })
+  assert.deepEqual([last.rows.length, last.cursor, last.nextRecordsUrl], [0, null, null])
 })
 
 Deno.test('readContactPage: a page or record we cannot read is a ProviderError', () => {
@@ -119,7 +118,7 @@ Deno.test('readContactPage: a page or record we cannot read is a ProviderError',
     ]
   ) {
     assert.throws(
-      () => readContactPage(data, isCursorAfter),
+      () => readContactPage(data),
       (error) => error instanceof ProviderError && error.code === 'salesforce_invalid_page',
       JSON.stringify(data).slice(0, 80),
     )

@@ -48,6 +48,19 @@ Deno.test('readStart: from the beginning, exactly after the cursor, or a lookbac
   assert.deepEqual(readStart(cursor, 300), { from: '2026-03-02T09:55:05.000Z' })
 })
 
+Deno.test('readStart: the lookback is measured from the earlier of the cursor and the previous read start', () => {
+  // The previous read began before its last record's stamp (a read over several runs).
+  assert.deepEqual(readStart(cursor, 300, '2026-03-02T09:40:00.000Z'), {
+    from: '2026-03-02T09:35:00.000Z',
+  })
+  // A quiet org: the cursor is older than the read's start, and stays the measure.
+  assert.deepEqual(readStart(cursor, 300, '2026-03-02T12:00:00.000Z'), {
+    from: '2026-03-02T09:55:05.000Z',
+  })
+  // A resumed read ignores both: exactly after the cursor.
+  assert.deepEqual(readStart(cursor, 0, '2026-03-02T09:40:00.000Z'), { after: cursor })
+})
+
 Deno.test('isCursorAfter: by stamp, then by Id; anything is after the beginning', () => {
   const later = { ...cursor, modstamp: '2026-03-02T10:00:06.000Z', id: '003000000000001AAA' }
   const tieAfter = { ...cursor, id: '003RO0000035WQhYAM' }

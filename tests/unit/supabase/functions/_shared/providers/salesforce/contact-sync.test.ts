@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { ProviderError } from '../../../../../../../supabase/functions/_shared/http/errors.ts'
+import { OAuthTokenError } from '../../../../../../../supabase/functions/_shared/oauth/token-client.ts'
 import { classifySalesforceError } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync.ts'
 import {
   retryAfterMs,
@@ -23,6 +24,28 @@ Deno.test('classifySalesforceError: 5xx, edge and network failures are transient
     ]
   ) {
     assert.deepEqual(classifySalesforceError(error), { kind: 'transient' }, error.message)
+  }
+})
+
+Deno.test('classifySalesforceError: a token endpoint that fails to answer is transient, a refusal is not', () => {
+  for (
+    const error of [
+      new OAuthTokenError('http_503', '', 503),
+      new OAuthTokenError('http_500', '', 500),
+      new OAuthTokenError('unknown_error', 'retry your request', 400),
+      new ProviderError('The provider could not be reached', { code: 'provider_unreachable' }),
+      new ProviderError('no JSON', { code: 'token_response_invalid' }),
+    ]
+  ) {
+    assert.deepEqual(classifySalesforceError(error), { kind: 'transient' }, error.message)
+  }
+  for (
+    const error of [
+      new OAuthTokenError('invalid_grant', 'expired access/refresh token', 400),
+      new OAuthTokenError('invalid_client_id', 'client identifier invalid', 400),
+    ]
+  ) {
+    assert.equal(classifySalesforceError(error), undefined, error.message)
   }
 })
 

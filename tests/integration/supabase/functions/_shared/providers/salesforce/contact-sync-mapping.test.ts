@@ -1,0 +1,114 @@
+// The Salesforce page mapping Postgres runs (salesforceContactMapping) against the one in
+// TypeScript (toContactRow): the same rows, metadata included, for every shape a record takes.
+import assert from 'node:assert/strict'
+import {
+  readContactPage,
+  salesforceContactMapping,
+  syncedContactSchema,
+  toContactRow,
+} from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-mapping.ts'
+import {
+  newestPerRecord,
+  storable,
+} from '../../../../../../../supabase/functions/_shared/sync/upsert.ts'
+import { adminSql } from '../../../../../../helpers/test-db.ts'
+
+function record(overrides: Record<string, unknown> = {}) {
+  return {
+    attributes: {
+      type: 'Contact',
+      url: '/services/data/v62.0/sobjects/Contact/003RO0000035WQgYAM',
+    },
+    Id: '003RO0000035WQgYAM',
+    FirstName: 'Zoë',
+    LastName: "O'Brien",
+    Email: 'zoe@example.test',
+    Phone: null,
+    MobilePhone: '+44 20 7946 0000',
+    Title: 'CTO',
+    Department: null,
+    AccountId: '001D000000IRFmaIAH',
+    Account: { attributes: { type: 'Account', url: '/x' }, Name: 'Acme "Ltd" \\ Co' },
+    OwnerId: '005D000000IRFmaIAH',
+    MailingStreet: '1 Main St\nSuite 2',
+    MailingCity: 'London',
+    MailingState: null,
+    MailingPostalCode: 'EC1A 1BB',
+    MailingCountry: 'United Kingdom',
+    LeadSource: null,
+    HasOptedOutOfEmail: false,
+    DoNotCall: true,
+    MasterRecordId: null,
+    CreatedDate: '2026-01-02T03:04:05.000+0000',
+    LastModifiedDate: '2026-03-02T11:00:00.123+0100',
+    SystemModstamp: '2026-03-02T10:00:05.000+0000',
+    IsDeleted: false,
+    ...overrides,
+  }
+}
+
+const records = [
+  record(),
+  record({ Id: '003RO0000035WQh', Account: null, AccountId: null, Phone: '555', IsDeleted: true }),
+  record({ Id: '003RO0000035WQiYAM', MasterRecordId: '003RO0000035WQgYAM', IsDeleted: true }),
+  record({ Id: '003RO0000035WQjYAM', FirstName: null, LastName: 'Only', Email: null }),
+  // Fields the org hides from us are absent, not null.
+  (({ Department: _d, LeadSource: _l, CreatedDate: _c, HasOptedOutOfEmail: _h, ...rest }) => rest)(
+    record({ Id: '003RO0000035WQkYAM' }),
+  ),
+  record({ Id: '003RO0000035WQlYAM', LastName: 'Nul\u0000Byte', Account: { Name: 'A\u0000B' } }),
+  // A lone surrogate: valid in JavaScript strings, refused by jsonb.
+  record({ Id: '003RO0000035WQoYAM', FirstName: 'Half \ud800 pair' }),
+  // One record twice: the newer wins; on a tie, the later.
+  record({
+    Id: '003RO0000035WQmYAM',
+    LastName: 'old',
+    SystemModstamp: '2026-03-02T10:00:04.000+0000',
+  }),
+  record({
+    Id: '003RO0000035WQmYAM',
+    LastName: 'new',
+    SystemModstamp: '2026-03-02T10:00:06.000+0000',
+  }),
+  record({
+    Id: '003RO0000035WQnYAM',
+    LastName: 'first',
+    SystemModstamp: '2026-03-02T10:00:06.000+0000',
+  }),
+  record({
+    Id: '003RO0000035WQnYAM',
+    LastName: 'second',
+    SystemModstamp: '2026-03-02T10:00:06.000+0000',
+  }),
+]
+
+Deno.test('salesforceContactMapping: Postgres maps a page exactly as toContactRow does', async () => {
+  const sql = adminSql()
+  try {
+    const data = { totalSize: records.length, done: true, records: structuredClone(records) }
+    const page = readContactPage(data, JSON.stringify(data))
+    assert.deepEqual(page.rows.cleaned, ['003RO0000035WQlYAM', '003RO0000035WQoYAM'])
+    const mapped = await sql.unsafe(
+      `select * from (${salesforceContactMapping.pageSql}) page order by source_id`,
+      [page.rows.json],
+    )
+    const expected = newestPerRecord(
+      records.map((raw) => toContactRow(syncedContactSchema.parse(storable(raw)))),
+    ).sort((a, b) => (a.source_id < b.source_id ? -1 : 1))
+    assert.deepEqual(
+      mapped.map((row) => ({
+        ...row,
+        source_modstamp: (row.source_modstamp as Date).toISOString(),
+      })),
+      expected,
+    )
+  } finally {
+    await sql.end()
+  }
+})
+
+Deno.test('readContactPage: a page without changes is passed on as Salesforce sent it', () => {
+  const data = { totalSize: 1, done: true, records: [record()] }
+  const body = JSON.stringify(data)
+  assert.equal(readContactPage(data, body).rows.json, body)
+})
