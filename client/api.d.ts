@@ -3756,6 +3756,7 @@ export interface paths {
                             duration_ms: number;
                             budget_exhausted: boolean;
                             cpu_estimate_ms: number;
+                            cpu_measured: boolean;
                             alerts: {
                                 delivered: number;
                                 retried: number;

@@ -25,6 +25,7 @@ const tickSummary = z.object({
   duration_ms: z.number(),
   budget_exhausted: z.boolean(),
   cpu_estimate_ms: z.number(),
+  cpu_measured: z.boolean(),
   alerts: z.union([
     z.object({ delivered: z.number().int(), retried: z.number().int(), failed: z.number().int() }),
     z.object({ error: z.literal('alert_delivery_failed') }),
