@@ -22,6 +22,9 @@ async function gatewayFor(world: SyncWorld): Promise<TestGateway> {
       SYNC_PAGE_SIZE: '500',
       SYNC_REQUEST_TIMEOUT_SECONDS: '2',
       SYNC_RETRY_BASE_MS: '20',
+      // The sandbox runs in this process, so a measured CPU clock counts its work too and would
+      // end ticks early; the CPU budget has its own tests (resume, tick-cpu), not this one.
+      SYNC_CPU_BUDGET_MS: '600000',
     },
   })
 }
