@@ -135,3 +135,43 @@ Deno.test('a change over HTTP reaches the state file before any shutdown', async
     }
   })
 })
+
+Deno.test('a restarted sandbox keeps its delete log: getDeleted still names a hard-deleted record', async () => {
+  await withStateDir(async (stateFile) => {
+    const first = await startSalesforceSandbox({ stateFile, autoApprove: true, orgs: seeded })
+    const [org] = first.control.listOrgs()
+    const port = Number(new URL(first.url).port)
+    const [gone] = first.control.listIds(org.orgId, 'Contact')
+    let tokens
+    try {
+      tokens = await login(createdOrg(first, org.orgId))
+      first.control.hardDeleteRecords(org.orgId, 'Contact', [gone])
+    } finally {
+      await first.close()
+    }
+    const second = await startSalesforceSandbox({
+      stateFile,
+      port,
+      autoApprove: true,
+      orgs: seeded,
+    })
+    try {
+      assert.deepEqual(second.control.listPurgedIds(org.orgId, 'Contact'), [gone])
+      // getDeleted covers whole minutes that have passed, in the sandbox's own clock.
+      second.control.advanceClock(120_000)
+      const now = second.control.now()
+      const end = new Date(now).toISOString().replace(/\.\d+Z$/, 'Z')
+      const start = new Date(now - 86_400_000).toISOString().replace(/\.\d+Z$/, 'Z')
+      const deleted = await api(
+        tokens,
+        `/sobjects/Contact/deleted/?start=${encodeURIComponent(start)}&end=${
+          encodeURIComponent(end)
+        }`,
+      )
+      assert.equal(deleted.status, 200, JSON.stringify(deleted.body))
+      assert.deepEqual(deleted.body.deletedRecords.map((r: { id: string }) => r.id), [gone])
+    } finally {
+      await second.close()
+    }
+  })
+})

@@ -52,11 +52,18 @@ class Table {
   }
 }
 
-/** An org's data as JSON (see persistence.ts): records per table and how far each minter got. */
+/**
+ * An org's data as JSON (see persistence.ts): records per table, how far each minter got, and the
+ * delete log with the purged ids, so getDeleted answers the same after a restart. (The delete
+ * fields are optional: a state file written before they existed restores with an empty log.)
+ */
 export interface OrgDataSnapshot {
   pod: string
   recycleBinEmptiedAt: number
   tables: Record<string, { minted: number; records: StoredRecord[] }>
+  deleteLog?: DeleteLogEntry[]
+  deleteLogStart?: number
+  purged?: string[]
 }
 
 /** The data of one org. `version` changes on every write so derived caches know to rebuild. */
@@ -105,7 +112,14 @@ export class OrgData {
       if (table.minted === 0 && table.records.size === 0) continue
       tables[name] = { minted: table.minted, records: [...table.records.values()] }
     }
-    return { pod: this.pod, recycleBinEmptiedAt: this.recycleBinEmptiedAt, tables }
+    return {
+      pod: this.pod,
+      recycleBinEmptiedAt: this.recycleBinEmptiedAt,
+      tables,
+      deleteLog: this.deleteLog,
+      deleteLogStart: this.deleteLogStart,
+      purged: [...this.purged],
+    }
   }
 
   /** Data rebuilt from `snapshot`: the same records, and minters that continue where they were. */
@@ -116,6 +130,9 @@ export class OrgData {
       for (let i = 0; i < saved.minted; i++) table.mint()
       for (const rec of saved.records) table.records.set(rec.id, rec)
     }
+    data.deleteLog = snapshot.deleteLog ?? []
+    data.deleteLogStart = snapshot.deleteLogStart ?? 0
+    for (const id of snapshot.purged ?? []) data.purged.add(id)
     return data
   }
 
