@@ -9,6 +9,7 @@ const notAnswers = new Set([
   'custom',
   'invalid_text',
   'salesforce_invalid_page',
+  'salesforce_response_invalid',
   'sync_source_missing',
 ])
 
