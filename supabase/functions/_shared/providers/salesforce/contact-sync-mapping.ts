@@ -103,29 +103,32 @@ export function toContactRow(record: SyncedContact): ContactRow {
   }
 }
 
+/** Fields read as text (string or null; absent when the org hides them). */
+const textFields = [
+  'FirstName',
+  'LastName',
+  'Email',
+  'Phone',
+  'MobilePhone',
+  'Title',
+  'Department',
+  'AccountId',
+  'OwnerId',
+  'MailingStreet',
+  'MailingCity',
+  'MailingState',
+  'MailingPostalCode',
+  'MailingCountry',
+  'LeadSource',
+  'MasterRecordId',
+] as const
+
 /** Fields of the query, typed for Postgres to read the page with (`jsonb_to_recordset`). */
 const pageColumns = [
   ['Id', 'text'],
   ['SystemModstamp', 'timestamptz'],
   ['IsDeleted', 'boolean'],
-  ...[
-    'FirstName',
-    'LastName',
-    'Email',
-    'Phone',
-    'MobilePhone',
-    'Title',
-    'Department',
-    'AccountId',
-    'OwnerId',
-    'MailingStreet',
-    'MailingCity',
-    'MailingState',
-    'MailingPostalCode',
-    'MailingCountry',
-    'LeadSource',
-    'MasterRecordId',
-  ].map((name) => [name, 'text']),
+  ...textFields.map((name) => [name, 'text']),
   ['Account', 'jsonb'],
   ['HasOptedOutOfEmail', 'boolean'],
   ['DoNotCall', 'boolean'],
@@ -186,25 +189,6 @@ export interface ContactPage {
   nextRecordsUrl: string | null
 }
 
-/** Fields read as text (string or null; absent when the org hides them). */
-const textFields = [
-  'FirstName',
-  'LastName',
-  'Email',
-  'Phone',
-  'MobilePhone',
-  'Title',
-  'Department',
-  'AccountId',
-  'OwnerId',
-  'MailingStreet',
-  'MailingCity',
-  'MailingState',
-  'MailingPostalCode',
-  'MailingCountry',
-  'LeadSource',
-  'MasterRecordId',
-] as const
 const flagFields = ['HasOptedOutOfEmail', 'DoNotCall'] as const
 const optionalDateFields = ['CreatedDate', 'LastModifiedDate'] as const
 
