@@ -10,6 +10,7 @@ import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { discoverFunctions } from '../../scripts/local/gateway.ts'
+import { createRandom } from '../../scripts/sandbox/salesforce/data/random.ts'
 import { encodeCursor } from '../../supabase/functions/_shared/contacts/cursor.ts'
 import { withContactsWorld } from '../helpers/contacts-world.ts'
 import { repoRoot } from '../helpers/gateway.ts'
@@ -24,22 +25,15 @@ const appUrl = 'https://app.example.test/settings/integrations'
 /** An id no row has; fixed, so a seed always makes the same requests. */
 const unknownId = 'f0000000-0000-4000-8000-00000000000f'
 
-/** mulberry32: a small seeded PRNG, enough to pick cases reproducibly. */
+/** The sandbox's seeded PRNG, with a sample of `n` items drawn without repeats. */
 function prng(start: number) {
-  let state = start >>> 0
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const random = createRandom(start)
   return {
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)],
+    pick: random.pick,
     sample: <T>(items: readonly T[], n: number): T[] => {
       const copy = [...items]
       for (let i = copy.length - 1; i > 0; i--) {
-        const j = Math.floor(next() * (i + 1))
+        const j = random.int(0, i)
         ;[copy[i], copy[j]] = [copy[j], copy[i]]
       }
       return copy.slice(0, n)
