@@ -3,6 +3,7 @@
 import { IdMinter } from './data/ids.ts'
 import type { OrgState } from './state.ts'
 import type { StoredRecord } from './store.ts'
+import type { SchemaView } from './org-schema.ts'
 import type { BoundField, CompiledQuery } from './soql/evaluate.ts'
 import { compileQuery } from './soql/evaluate.ts'
 import { parseSoql } from './soql/parser.ts'
@@ -49,9 +50,11 @@ export class QueryCursors {
       apiVersion: string
       now: number
       ttlMs: number
+      /** The objects and fields the calling user can see (field-level security). */
+      schema?: SchemaView
     },
   ): QueryPage {
-    const compiled = compileQuery(parseSoql(soql), org.data, opts.now)
+    const compiled = compileQuery(parseSoql(soql), org.data, opts.now, opts.schema)
     const rows = execute(compiled, org, opts.includeDeleted, opts.now)
     if (compiled.count) return { totalSize: rows.length, done: true, records: [] }
     this.#prune(opts.now)

@@ -2,7 +2,8 @@
 
 import { IdMinter, normalizeId } from './data/ids.ts'
 import { toSecond } from './clock.ts'
-import { type SObjectDef, SOBJECTS } from './schema.ts'
+import { OrgSchema, type SchemaSnapshot } from './org-schema.ts'
+import type { SObjectDef } from './schema.ts'
 
 /**
  * One version of a record. Versions are never mutated: a write stores a new object, so a
@@ -44,7 +45,8 @@ class Table {
   readonly records = new Map<string, StoredRecord>()
   /** Ids minted so far: a restored table replays them, so no id is ever handed out twice. */
   minted = 0
-  constructor(readonly def: SObjectDef, readonly minter: IdMinter) {}
+  /** Replaced when the org's schema changes (a custom field added or removed). */
+  constructor(public def: SObjectDef, readonly minter: IdMinter) {}
 
   mint(): string {
     this.minted++
@@ -64,6 +66,8 @@ export interface OrgDataSnapshot {
   deleteLog?: DeleteLogEntry[]
   deleteLogStart?: number
   purged?: string[]
+  /** Custom objects and fields, field-level security (absent: only the standard objects). */
+  schema?: SchemaSnapshot
 }
 
 /** The data of one org. `version` changes on every write so derived caches know to rebuild. */
@@ -85,14 +89,45 @@ export class OrgData {
   /** Ids purged from the Recycle Bin or hard-deleted: no query returns them any more. */
   readonly purged = new Set<string>()
 
-  constructor(readonly pod: string, private readonly now: () => number, createdAt: number) {
+  constructor(
+    readonly pod: string,
+    private readonly now: () => number,
+    createdAt: number,
+    /** The org's objects and fields; change it, then call `syncTables`. */
+    readonly schema = new OrgSchema(createdAt),
+  ) {
     this.recycleBinEmptiedAt = createdAt
     // Nothing was deleted before the org existed: the log is complete from the start, and only
     // its 15-day window (or a cut) limits it.
     this.deleteLogStart = 0
-    for (const def of Object.values(SOBJECTS)) {
-      this.tables.set(def.name, new Table(def, new IdMinter(def.keyPrefix, pod)))
+    this.syncTables()
+  }
+
+  /** Gives every object of the schema a table (with its current definition) and drops the rest. */
+  syncTables(): void {
+    const names = new Set<string>()
+    for (const def of this.schema.objects()) {
+      names.add(def.name)
+      const table = this.tables.get(def.name)
+      if (table) table.def = def
+      else this.tables.set(def.name, new Table(def, new IdMinter(def.keyPrefix, this.pod)))
     }
+    for (const name of this.tables.keys()) if (!names.has(name)) this.tables.delete(name)
+    this.version++
+  }
+
+  /**
+   * Erases a deleted field's values from every record. The stamps stay: deleting a field is a
+   * metadata change, not a record edit, so no sync sees the records as modified.
+   */
+  eraseField(type: string, field: string): void {
+    const table = this.table(type)
+    for (const [id, rec] of table.records) {
+      if (!(field in rec.values)) continue
+      const { [field]: _gone, ...values } = rec.values
+      table.records.set(id, { ...rec, values })
+    }
+    this.version++
   }
 
   table(type: string): Table {
@@ -119,12 +154,16 @@ export class OrgData {
       deleteLog: this.deleteLog,
       deleteLogStart: this.deleteLogStart,
       purged: [...this.purged],
+      schema: this.schema.snapshot(),
     }
   }
 
   /** Data rebuilt from `snapshot`: the same records, and minters that continue where they were. */
   static restore(snapshot: OrgDataSnapshot, now: () => number): OrgData {
-    const data = new OrgData(snapshot.pod, now, snapshot.recycleBinEmptiedAt)
+    const schema = snapshot.schema
+      ? OrgSchema.restore(snapshot.schema, snapshot.recycleBinEmptiedAt)
+      : undefined
+    const data = new OrgData(snapshot.pod, now, snapshot.recycleBinEmptiedAt, schema)
     for (const [name, saved] of Object.entries(snapshot.tables)) {
       const table = data.table(name)
       for (let i = 0; i < saved.minted; i++) table.mint()
@@ -283,9 +322,6 @@ export class OrgData {
 
 function defaultsFor(def: SObjectDef): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const f of def.fields) {
-    if (f.type === 'boolean') out[f.name] = f.name === 'IsActive'
-  }
-  if (def.name === 'Lead') out.Status = 'Open - Not Contacted'
+  for (const f of def.fields) if (f.defaultValue !== null) out[f.name] = f.defaultValue
   return out
 }
