@@ -317,7 +317,7 @@ Deno.test('compound fields are described as compound: Name and the addresses wit
   }, { contacts: 0 })
 })
 
-Deno.test('Task and Event: described, created with polymorphic Who/What, defaults, queryAll and getDeleted', async () => {
+Deno.test('Task and Event: described, created with polymorphic Who/What, defaults, deletes and archiving', async () => {
   await withSandbox(async (sb, org) => {
     const t = await login(org)
     const names = (await api(t, '/sobjects')).body.sobjects.map((s: Named) => s.name)
@@ -398,6 +398,20 @@ Deno.test('Task and Event: described, created with polymorphic Who/What, default
       }`,
     )
     assert.deepEqual(deleted.body.deletedRecords.map((d: { id: string }) => d.id), [call.body.id])
+
+    // Archived activities leave query but stay in queryAll, with their stamps.
+    const stamp = sb.control.getRecord(org.orgId, 'Task', onLead.body.id)!.SystemModstamp
+    sb.control.archiveActivities(org.orgId, 'Task', [onLead.body.id])
+    assert.equal((await soql(t, 'SELECT COUNT() FROM Task')).body.totalSize, 0)
+    const archived = await soql(
+      t,
+      'SELECT Id, IsArchived, SystemModstamp FROM Task WHERE IsArchived = true',
+      true,
+    )
+    assert.deepEqual(
+      archived.body.records.map((r: Record<string, unknown>) => [r.Id, r.SystemModstamp]),
+      [[onLead.body.id, stamp]],
+    )
   }, { contacts: 3 })
 })
 

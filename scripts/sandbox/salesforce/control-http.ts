@@ -105,6 +105,9 @@ export function createControlHttp(control: SandboxControl): (req: Request) => Pr
       /^\/orgs\/([^/]+)\/records\/([^/]+)\/delete$/,
       (m, b) => ({ ids: c.deleteRecords(m[1], m[2], b.ids as string[]) }),
     ],
+    ['POST', /^\/orgs\/([^/]+)\/records\/(Task|Event)\/archive$/, (m, b) => ({
+      ids: c.archiveActivities(m[1], m[2] as 'Task' | 'Event', b.ids as string[]),
+    })],
     ['POST', /^\/orgs\/([^/]+)\/records\/([^/]+)\/merge$/, (m, b) => {
       c.mergeRecords(m[1], m[2], b.masterId as string, b.loserIds as string[])
       return { ok: true }

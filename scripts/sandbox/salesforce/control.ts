@@ -162,6 +162,11 @@ export interface SandboxControl {
     type: string,
     opts: TouchOptions,
   ): { ids: string[]; systemModstamp: string }
+  /**
+   * Archives Tasks or Events (Salesforce does it to old activities): IsArchived becomes true,
+   * `query` stops returning them and `queryAll` still does. Stamps do not move.
+   */
+  archiveActivities(orgId: string, type: 'Task' | 'Event', ids: string[]): string[]
   deleteRecords(orgId: string, type: string, ids: string[]): string[]
   mergeRecords(orgId: string, type: string, masterId: string, loserIds: string[]): void
   emptyRecycleBin(orgId: string): number
@@ -396,6 +401,22 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
         })
       }
       return { ids, systemModstamp: formatDateTime(now) }
+    },
+    archiveActivities(orgId, type, ids) {
+      const org = state.org(orgId)
+      const def = sobject(orgId, type)
+      if (def.name !== 'Task' && def.name !== 'Event') {
+        throw new Error('only Tasks and Events archive')
+      }
+      return ids.map((raw) => {
+        const rec = org.data.get(def.name, raw)
+        if (!rec) throw new Error(`no ${def.name} ${raw}`)
+        org.data.update(def.name, rec.id, { IsArchived: true }, {
+          systemOnly: true,
+          systemModstamp: rec.values.SystemModstamp as number,
+        })
+        return rec.id
+      })
     },
     deleteRecords(orgId, type, ids) {
       const org = state.org(orgId)

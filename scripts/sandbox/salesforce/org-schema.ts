@@ -31,25 +31,7 @@ export interface CustomFieldSpec {
 }
 
 /** The types a custom field can have (Salesforce's Text, Checkbox, Number, Lookup, ...). */
-export type CustomFieldType = Extract<
-  FieldType,
-  | 'string'
-  | 'textarea'
-  | 'email'
-  | 'phone'
-  | 'url'
-  | 'picklist'
-  | 'multipicklist'
-  | 'boolean'
-  | 'double'
-  | 'currency'
-  | 'percent'
-  | 'date'
-  | 'datetime'
-  | 'reference'
->
-
-const CUSTOM_TYPES: readonly CustomFieldType[] = [
+const CUSTOM_TYPES = [
   'string',
   'textarea',
   'email',
@@ -64,7 +46,9 @@ const CUSTOM_TYPES: readonly CustomFieldType[] = [
   'date',
   'datetime',
   'reference',
-]
+] as const satisfies readonly FieldType[]
+
+export type CustomFieldType = typeof CUSTOM_TYPES[number]
 
 export interface CustomObjectSpec {
   /** API name, ending in `__c`. */
@@ -202,7 +186,7 @@ export class OrgSchema {
     if (def.fieldsByName.has(spec.name.toLowerCase())) {
       throw new Error(`field '${spec.name}' already exists on ${def.name}`)
     }
-    if (!CUSTOM_TYPES.includes(spec.type)) {
+    if (!(CUSTOM_TYPES as readonly string[]).includes(spec.type)) {
       throw new Error(`custom fields cannot be of type '${spec.type}'`)
     }
     let target: SObjectDef | undefined

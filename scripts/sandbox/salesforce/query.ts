@@ -156,12 +156,17 @@ export function execute(
   const out: StoredRecord[] = []
   if (need === 0) return out
   for (const rec of source) {
-    if (rec.visibleAt > now || (!includeDeleted && rec.deletedAt !== null)) continue
+    if (rec.visibleAt > now || (!includeDeleted && hiddenFromQuery(rec))) continue
     if (!q.matches(rec)) continue
     out.push(rec)
     if (out.length >= need) break
   }
   return q.offset > 0 ? out.slice(q.offset) : out
+}
+
+/** `query` skips deleted rows and archived Tasks/Events; `queryAll` returns both (facts §2.4). */
+function hiddenFromQuery(rec: StoredRecord): boolean {
+  return rec.deletedAt !== null || rec.values.IsArchived === true
 }
 
 function sortedView(q: CompiledQuery, org: OrgState): StoredRecord[] {
