@@ -263,6 +263,18 @@ Deno.test('field-level security: a hidden field is absent from describe and refu
     const other = org.users.find((u) => u.id !== org.user.id)!
     sb.control.setFieldVisible(org.orgId, 'Contact', 'Title', false, { userIds: [other.id] })
     assert.equal((await soql(t, 'SELECT Title FROM Contact')).status, 200)
+    const asOther = await login(org, 'api refresh_token', other.username)
+    assert.equal(
+      (await soql(asOther, 'SELECT Title FROM Contact')).body[0].errorCode,
+      'INVALID_FIELD',
+    )
+    const otherDescribe = (await api(asOther, '/sobjects/Contact/describe')).body
+    assert.ok(!otherDescribe.fields.some((f: Named) => f.name === 'Title'))
+    assert.ok(
+      (await api(t, '/sobjects/Contact/describe')).body.fields.some((f: Named) =>
+        f.name === 'Title'
+      ),
+    )
 
     sb.control.setFieldVisible(org.orgId, 'Contact', 'Title', false)
     sb.control.setFieldVisible(org.orgId, 'Account', 'Website', false)
