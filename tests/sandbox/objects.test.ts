@@ -185,6 +185,17 @@ Deno.test('removing a custom object makes SOQL on it INVALID_TYPE; a lookup to i
     assert.equal(res.body[0].errorCode, 'INVALID_TYPE')
     assert.match(res.body[0].message, /sObject type 'Gone__c' is not supported/)
     assert.equal((await api(t, '/sobjects/Gone__c/describe')).status, 404)
+    // An object defined again under the same name starts empty, ordered queries included.
+    sb.control.defineObject(org.orgId, { name: 'Again__c' })
+    sb.control.insertRecords(org.orgId, 'Again__c', [{ Name: 'old' }])
+    const ordered = 'SELECT Name FROM Again__c ORDER BY SystemModstamp, Id'
+    assert.equal((await soql(t, ordered)).body.totalSize, 1)
+    sb.control.removeObject(org.orgId, 'Again__c')
+    sb.control.defineObject(org.orgId, { name: 'Again__c' })
+    sb.control.insertRecords(org.orgId, 'Again__c', [{ Name: 'new' }])
+    assert.deepEqual((await soql(t, ordered)).body.records.map((r: { Name: string }) => r.Name), [
+      'new',
+    ])
     assert.throws(() => sb.control.removeObject(org.orgId, 'Contact'), /standard object/)
   }, { contacts: 0 })
 })

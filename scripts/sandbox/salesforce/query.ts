@@ -141,9 +141,11 @@ export function batchSizeFrom(header: string | null): number {
 }
 
 /**
- * Matching rows in result order. Ordered queries walk a per-org cached sorted view, so a
- * client paging with a (SystemModstamp, Id) cursor does not re-sort the table each time,
- * and scanning stops once OFFSET + LIMIT rows are found.
+ * Matching rows in result order. Ordered queries walk a per-table cached sorted view, so a
+ * client paging with a (SystemModstamp, Id) cursor does not re-sort the table each time; when
+ * the WHERE bounds the first ORDER BY field from below (that cursor's keyset condition), the walk
+ * starts at the bound, found by binary search in the view, instead of testing every row before
+ * it; and scanning stops once OFFSET + LIMIT rows are found.
  */
 export function execute(
   q: CompiledQuery,
@@ -151,15 +153,24 @@ export function execute(
   includeDeleted: boolean,
   now: number,
 ): StoredRecord[] {
-  const source = q.compare ? sortedView(q, org) : org.data.table(q.def.name).records.values()
   const need = q.limit === null ? Infinity : q.offset + q.limit
   const out: StoredRecord[] = []
   if (need === 0) return out
-  for (const rec of source) {
-    if (rec.visibleAt > now || (!includeDeleted && hiddenFromQuery(rec))) continue
-    if (!q.matches(rec)) continue
-    out.push(rec)
-    if (out.length >= need) break
+  const keep = (rec: StoredRecord) =>
+    rec.visibleAt <= now && (includeDeleted || !hiddenFromQuery(rec)) && q.matches(rec)
+  if (!q.sort) {
+    for (const rec of org.data.table(q.def.name).records.values()) {
+      if (!keep(rec)) continue
+      out.push(rec)
+      if (out.length >= need) break
+    }
+  } else {
+    const rows = sortedView(q, org)
+    for (let i = q.seek ? firstTrue(rows, q.seek) : 0; i < rows.length; i++) {
+      if (!keep(rows[i])) continue
+      out.push(rows[i])
+      if (out.length >= need) break
+    }
   }
   return q.offset > 0 ? out.slice(q.offset) : out
 }
@@ -169,12 +180,25 @@ function hiddenFromQuery(rec: StoredRecord): boolean {
   return rec.deletedAt !== null || rec.values.IsArchived === true
 }
 
+/** The first index at which `test` holds, `test` being false then true along `rows`. */
+function firstTrue(rows: readonly StoredRecord[], test: (rec: StoredRecord) => boolean): number {
+  let lo = 0
+  let hi = rows.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (test(rows[mid])) hi = mid
+    else lo = mid + 1
+  }
+  return lo
+}
+
 function sortedView(q: CompiledQuery, org: OrgState): StoredRecord[] {
+  const table = org.data.table(q.def.name)
   const key = `${q.def.name}|${q.orderKey}`
   const cached = org.data.sortedViews.get(key)
-  if (cached && cached.version === org.data.version) return cached.rows
-  const rows = [...org.data.table(q.def.name).records.values()].sort(q.compare!)
+  if (cached && cached.version === table.version) return cached.rows
+  const rows = q.sort!([...table.records.values()])
   if (org.data.sortedViews.size >= 16) org.data.sortedViews.clear()
-  org.data.sortedViews.set(key, { version: org.data.version, rows })
+  org.data.sortedViews.set(key, { version: table.version, rows })
   return rows
 }

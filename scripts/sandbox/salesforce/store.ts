@@ -45,8 +45,33 @@ class Table {
   readonly records = new Map<string, StoredRecord>()
   /** Ids minted so far: a restored table replays them, so no id is ever handed out twice. */
   minted = 0
+  /** Changes on every write to this table, so its sorted views know to rebuild. */
+  version = 0
+  /**
+   * A new record's values before its own: every field null, in field order, then the type's
+   * defaults. One copy of it per record allocates the record's properties at once; filling a
+   * fresh object field by field grows its property store step by step, which left three times
+   * the garbage (seeding 200,000 contacts peaked at 829 MB of heap instead of 251 MB).
+   */
+  blank: Readonly<Record<string, unknown>> = {}
+  #def!: SObjectDef
+  constructor(def: SObjectDef, readonly minter: IdMinter) {
+    this.def = def
+  }
+
+  get def(): SObjectDef {
+    return this.#def
+  }
+
   /** Replaced when the org's schema changes (a custom field added or removed). */
-  constructor(public def: SObjectDef, readonly minter: IdMinter) {}
+  set def(def: SObjectDef) {
+    const blank: Record<string, unknown> = {}
+    for (const f of def.fields) blank[f.name] = null
+    Object.assign(blank, defaultsFor(def))
+    this.#def = def
+    this.blank = { ...blank }
+    this.version++
+  }
 
   mint(): string {
     this.minted++
@@ -70,11 +95,14 @@ export interface OrgDataSnapshot {
   schema?: SchemaSnapshot
 }
 
-/** The data of one org. `version` changes on every write so derived caches know to rebuild. */
+/**
+ * The data of one org. `version` changes on every write (each table's `version` on a write to
+ * it) so derived caches know to rebuild.
+ */
 export class OrgData {
   readonly tables = new Map<string, Table>()
   version = 0
-  /** Sorted views of a table per ORDER BY, valid while `version` is unchanged. */
+  /** Sorted views of a table per ORDER BY, valid while the table's `version` is unchanged. */
   readonly sortedViews = new Map<string, { version: number; rows: StoredRecord[] }>()
   /** Time the Recycle Bin was last emptied. */
   recycleBinEmptiedAt: number
@@ -112,7 +140,14 @@ export class OrgData {
       if (table) table.def = def
       else this.tables.set(def.name, new Table(def, new IdMinter(def.keyPrefix, this.pod)))
     }
-    for (const name of this.tables.keys()) if (!names.has(name)) this.tables.delete(name)
+    for (const name of this.tables.keys()) {
+      if (names.has(name)) continue
+      this.tables.delete(name)
+      // A later object of the same name starts a new table whose versions count from zero again.
+      for (const key of this.sortedViews.keys()) {
+        if (key.startsWith(`${name}|`)) this.sortedViews.delete(key)
+      }
+    }
     this.version++
   }
 
@@ -127,6 +162,11 @@ export class OrgData {
       const { [field]: _gone, ...values } = rec.values
       table.records.set(id, { ...rec, values })
     }
+    this.#changed(table)
+  }
+
+  #changed(table: Table): void {
+    table.version++
     this.version++
   }
 
@@ -210,9 +250,9 @@ export class OrgData {
     const stamp = toSecond(opts.systemModstamp ?? at)
     const id = typeof values.Id === 'string' ? values.Id : table.mint()
     const userId = opts.userId ?? (values.CreatedById as string | undefined) ?? null
-    const full: Record<string, unknown> = {}
-    for (const f of table.def.fields) full[f.name] = null
-    Object.assign(full, defaultsFor(table.def), values, { Id: id })
+    const full: Record<string, unknown> = { ...table.blank }
+    Object.assign(full, values)
+    full.Id = id
     if (table.def.fieldsByName.has('isdeleted')) full.IsDeleted = false
     full.CreatedDate = (values.CreatedDate as number | undefined) ?? stamp
     full.LastModifiedDate = (values.LastModifiedDate as number | undefined) ?? stamp
@@ -228,7 +268,7 @@ export class OrgData {
       deletedAt: null,
     }
     table.records.set(id, rec)
-    this.version++
+    this.#changed(table)
     return rec
   }
 
@@ -254,7 +294,7 @@ export class OrgData {
       visibleAt: opts.visibleAt ?? Math.min(prev.visibleAt, at),
     }
     table.records.set(id, rec)
-    this.version++
+    this.#changed(table)
     return rec
   }
 
@@ -264,6 +304,7 @@ export class OrgData {
     const rec = this.update(type, id, { IsDeleted: true }, opts)
     const deleted: StoredRecord = { ...rec, deletedAt: toSecond(at) }
     this.table(type).records.set(id, deleted)
+    this.#changed(this.table(type))
     this.deleteLog.push({ type: deleted.type, id, deletedAt: deleted.deletedAt! })
     return deleted
   }
@@ -282,6 +323,7 @@ export class OrgData {
         if (rec.deletedAt !== null) {
           t.records.delete(id)
           this.purged.add(id)
+          t.version++
           purged++
         }
       }
@@ -304,7 +346,7 @@ export class OrgData {
     }
     table.records.delete(id)
     this.purged.add(id)
-    this.version++
+    this.#changed(table)
   }
 
   /**

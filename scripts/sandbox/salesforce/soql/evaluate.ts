@@ -26,6 +26,17 @@ export interface CompiledQuery {
   matches: (rec: StoredRecord) => boolean
   /** Comparator for ORDER BY, or null when no order was asked for. */
   compare: ((a: StoredRecord, b: StoredRecord) => number) | null
+  /**
+   * Sorts rows in ORDER BY order (the order `compare` gives, ties in their given order), each
+   * row's sort keys read once; null when no order was asked for.
+   */
+  sort: ((rows: readonly StoredRecord[]) => StoredRecord[]) | null
+  /**
+   * Where matches can begin in ORDER BY order: false for every row before the first row that
+   * can match, true from there on, so a binary search finds it. Null when the WHERE sets no
+   * lower bound on the first ORDER BY field (or there is no order).
+   */
+  seek: ((rec: StoredRecord) => boolean) | null
   /** Identifies the ORDER BY so sorted views can be cached per org version. */
   orderKey: string
   limit: number | null
@@ -85,7 +96,7 @@ export function compileQuery(
   const sorts = q.orderBy.map((o) => compileOrder(o, binder))
   const compare = sorts.length === 0 ? null : (a: StoredRecord, b: StoredRecord) => {
     for (const s of sorts) {
-      const c = s(a, b)
+      const c = compareKeys(s, s.key(a), s.key(b))
       if (c !== 0) return c
     }
     return 0
@@ -101,6 +112,8 @@ export function compileQuery(
     fields,
     matches,
     compare,
+    sort: sorts.length === 0 ? null : sortBy(sorts),
+    seek: sorts.length === 0 || !q.where ? null : seekFor(q.where, sorts[0], binder),
     orderKey,
     limit: q.limit,
     offset: q.offset ?? 0,
@@ -374,7 +387,26 @@ function compileLike(f: BoundField, v: Literal): (r: StoredRecord) => boolean {
 
 // --- ORDER BY ---
 
-function compileOrder(o: OrderItem, binder: Binder): (a: StoredRecord, b: StoredRecord) => number {
+/** One ORDER BY item: the value a row sorts by (lower-cased text, null for none), and how. */
+interface SortKey {
+  bound: BoundField
+  key: (rec: StoredRecord) => unknown
+  /** 1 ascending, -1 descending. */
+  dir: number
+  /** Where nulls go: -1 first (the default, facts §2.5), 1 last, whatever the direction. */
+  nullRank: number
+}
+
+function compareKeys(s: SortKey, x: unknown, y: unknown): number {
+  if (x === null || y === null) return x === y ? 0 : x === null ? s.nullRank : -s.nullRank
+  return (x as string | number) < (y as string | number)
+    ? -s.dir
+    : (x as string | number) > (y as string | number)
+    ? s.dir
+    : 0
+}
+
+function compileOrder(o: OrderItem, binder: Binder): SortKey {
   const f = binder.bind(o.field)
   if (!f.field.sortable || (f.field.type === 'textarea' && f.field.length > 255)) {
     throw new SoqlError(
@@ -383,16 +415,113 @@ function compileOrder(o: OrderItem, binder: Binder): (a: StoredRecord, b: Stored
       o.field.pos,
     )
   }
-  const kind = TYPE_KIND[f.field.type]
-  const dir = o.descending ? -1 : 1
-  // Nulls sort first unless NULLS LAST is given (facts §2.5), independent of direction.
-  const nullRank = o.nullsLast ? 1 : -1
-  return (a, b) => {
-    const x = f.read(a)
-    const y = f.read(b)
-    if (x === null || y === null) return x === y ? 0 : x === null ? nullRank : -nullRank
-    const xv = kind === 'text' ? (x as string).toLowerCase() : x as string | number
-    const yv = kind === 'text' ? (y as string).toLowerCase() : y as string | number
-    return xv < yv ? -dir : xv > yv ? dir : 0
+  const text = TYPE_KIND[f.field.type] === 'text'
+  return {
+    bound: f,
+    key: (rec) => {
+      const x = f.read(rec)
+      return text && x !== null ? (x as string).toLowerCase() : x
+    },
+    dir: o.descending ? -1 : 1,
+    nullRank: o.nullsLast ? 1 : -1,
+  }
+}
+
+/**
+ * A sort that reads each row's keys once into columns and sorts row numbers by them: on a table
+ * of a million records, reading fields inside the comparator (some 20 million calls) took
+ * seconds. Row numbers in input order keep ties in input order, as the stable sort by `compare`.
+ */
+function sortBy(sorts: SortKey[]): (rows: readonly StoredRecord[]) => StoredRecord[] {
+  return (rows) => {
+    const columns = sorts.map((s) => rows.map(s.key))
+    const order = Array.from({ length: rows.length }, (_, i) => i)
+    order.sort((i, j) => {
+      for (let k = 0; k < sorts.length; k++) {
+        const x = columns[k][i]
+        const y = columns[k][j]
+        if (x === y) continue
+        const c = compareKeys(sorts[k], x, y)
+        if (c !== 0) return c
+      }
+      return 0
+    })
+    return order.map((i) => rows[i])
+  }
+}
+
+/** The least value a row matching `c` can hold in `field`, or null when `c` sets none. */
+type LowerBound = { value: unknown; inclusive: boolean } | null
+
+function lowerBound(c: Condition, sort: SortKey, binder: Binder): LowerBound {
+  switch (c.kind) {
+    case 'compare': {
+      const f = binder.bind(c.field)
+      if (f.field !== sort.bound.field || f.hops.length > 0 || sort.bound.hops.length > 0) {
+        return null
+      }
+      if (c.value.kind === 'null' || c.value.kind === 'dateLiteral') return null
+      if (c.op !== '=' && c.op !== '>=' && c.op !== '>') return null
+      const kind = TYPE_KIND[f.field.type]
+      if (kind === 'boolean' || kind === 'address') return null
+      // The literal in the form rows compare in (filters and sort keys alike); a literal of the
+      // wrong type sets no bound here (compiling the WHERE reports it).
+      let value: unknown
+      try {
+        value = comparable(f, kind, c.value)
+      } catch {
+        return null
+      }
+      return { value, inclusive: c.op !== '>' }
+    }
+    case 'and': {
+      // Every part holds: the tightest part's bound.
+      let best: LowerBound = null
+      for (const item of c.items) {
+        const b = lowerBound(item, sort, binder)
+        if (!b) continue
+        const tighter = !best || compareKeys(sort, b.value, best.value) * sort.dir > 0 ||
+          (compareKeys(sort, b.value, best.value) === 0 && !b.inclusive)
+        if (tighter) best = b
+      }
+      return best
+    }
+    case 'or': {
+      // Some part holds: the loosest part's bound, and none unless every part has one.
+      let worst: LowerBound = null
+      for (const item of c.items) {
+        const b = lowerBound(item, sort, binder)
+        if (!b) return null
+        const looser = !worst || compareKeys(sort, b.value, worst.value) * sort.dir < 0 ||
+          (compareKeys(sort, b.value, worst.value) === 0 && b.inclusive)
+        if (looser) worst = b
+      }
+      return worst
+    }
+    default:
+      return null
+  }
+}
+
+/**
+ * The `seek` of an ascending first ORDER BY field that the WHERE bounds from below (the keyset
+ * condition `F > t OR (F = t AND Id > id)`, or `F >= t`): rows sort by F, so those below the
+ * bound form a prefix. A null never passes a bound (a comparison with null is false): nulls
+ * sorted first lie in that prefix; sorted last (NULLS LAST) after every value, so past it.
+ */
+function seekFor(
+  where: Condition,
+  sort: SortKey,
+  binder: Binder,
+): ((rec: StoredRecord) => boolean) | null {
+  if (sort.dir !== 1) return null
+  const bound = lowerBound(where, sort, binder)
+  if (!bound) return null
+  const { value, inclusive } = bound
+  return (rec) => {
+    const x = sort.key(rec)
+    if (x === null) return sort.nullRank > 0
+    const c = compareKeys(sort, x, value)
+    return inclusive ? c >= 0 : c > 0
   }
 }

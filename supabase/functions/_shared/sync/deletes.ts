@@ -7,7 +7,7 @@
 import { asService } from '../db/as-user.ts'
 import type { Tx } from '../db/client.ts'
 import type { Logger } from '../log.ts'
-import type { Budget } from './budget.ts'
+import type { Budget, RunCpu } from './budget.ts'
 import { LeaseLostError } from './errors.ts'
 import type { ClaimedSync } from './leases.ts'
 import type { RunCounters } from './run-records.ts'
@@ -76,9 +76,17 @@ export interface DeletePhase {
   lookbackSeconds: number
   budget: Budget
   counters: RunCounters
+  /**
+   * The run's CPU: each provider call of this phase reserves a page's worth before it is made,
+   * and its ids count as spent once applied, as the read's pages do (the records of a getDeleted
+   * answer or of an id scan page are parsed, compared and sent on like a page's).
+   */
+  cpu: RunCpu
+  /** Records (ids) one call may return: what a call reserves. */
+  pageSize: number
   /** Runs a provider call with the engine's transient-error retries. */
   retrying<T>(attempt: () => Promise<T>): Promise<T>
-  /** True when the budget cannot afford another provider call of this run. */
+  /** True when the time left cannot afford another provider call of this run. */
   outOfBudget(slowestCallMs: number): boolean
   log: Logger
 }
@@ -210,6 +218,14 @@ export async function reconcileDeletes(
   return await scanIds(phase, deletes, leaseSeconds)
 }
 
+/**
+ * Whether the run may make one more call of this phase: time for it (as slow as the slowest so
+ * far), and the CPU of a page of ids reserved, counting what runs in flight elsewhere reserved.
+ */
+function affordCall(phase: DeletePhase, slowestCallMs: number): boolean {
+  return !phase.outOfBudget(slowestCallMs) && phase.cpu.reservePage(phase.pageSize)
+}
+
 /** One getDeleted call from where we last covered the log to now, applied in one transaction. */
 async function readDeleteLog(
   phase: DeletePhase,
@@ -222,7 +238,7 @@ async function readDeleteLog(
   if (Math.floor(Date.parse(coveredUntil) / minuteMs) >= Math.floor(now / minuteMs)) {
     return 'complete'
   }
-  if (phase.outOfBudget(0)) return 'budget'
+  if (!affordCall(phase, 0)) return 'budget'
   const end = new Date(now).toISOString()
   const page = await phase.retrying(() => deletes.log(coveredUntil, end, phase.budget.signal))
   const gap = Date.parse(page.earliestAvailable) > Date.parse(coveredUntil)
@@ -239,6 +255,7 @@ async function readDeleteLog(
          where integration_id = ${phase.claim.integrationId}`
     }
   })
+  phase.cpu.pageDone(page.deleted.length)
   if (!gap) {
     phase.state = { ...phase.state, coveredUntil: page.latestCovered }
     return 'complete'
@@ -287,7 +304,7 @@ async function scanIds(
   let after = phase.state.scanAfter
   let startedAt = phase.state.scanStartedAt
   let slowestMs = 0
-  if (phase.outOfBudget(0)) return 'budget'
+  if (!affordCall(phase, 0)) return 'budget'
   let started = performance.now()
   let page: IdScanPage = await phase.retrying(() => deletes.scanIds(after, budget.signal))
   for (;;) {
@@ -322,6 +339,7 @@ async function scanIds(
            where integration_id = ${claim.integrationId}`
       }
     })
+    phase.cpu.pageDone(page.ids.length)
     if (vanished.length > 0) {
       phase.log.info('sync id scan found vanished records', { vanished: vanished.length })
     }
@@ -337,7 +355,7 @@ async function scanIds(
     }
     after = upTo
     phase.state = { ...phase.state, scanAfter: after, scanStartedAt: startedAt }
-    if (phase.outOfBudget(slowestMs)) return 'budget'
+    if (!affordCall(phase, slowestMs)) return 'budget'
     started = performance.now()
     const next = page.next!
     page = await phase.retrying(async () => {

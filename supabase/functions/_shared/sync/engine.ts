@@ -190,7 +190,7 @@ async function readAndReconcile(
   const state = await loadReadState(claim.integrationId)
   const read = await readPages(claim, runId, source, state, counters, context, log)
   if (read.outcome.kind !== 'complete') return read.outcome
-  const { budget, settings } = context
+  const { budget, settings, cpu } = context
   const ended = await reconcileDeletes({
     claim,
     runId,
@@ -202,10 +202,10 @@ async function readAndReconcile(
     lookbackSeconds: settings.lookbackSeconds,
     budget,
     counters,
+    cpu,
+    pageSize: settings.pageSize,
     retrying: retrier(source, context, log),
-    outOfBudget: (slowestCallMs) =>
-      budget.remainingMs() <= slowestCallMs ||
-      budget.cpuLeftMs() < settings.pageSize * budget.cpu.perRecordMs,
+    outOfBudget: (slowestCallMs) => budget.remainingMs() <= slowestCallMs,
     log,
   }, settings.leaseSeconds)
   return { kind: ended }
