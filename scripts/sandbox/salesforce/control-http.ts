@@ -26,6 +26,27 @@ export function createControlHttp(control: SandboxControl): (req: Request) => Pr
     ['GET', /^\/orgs\/([^/]+)$/, (m) => c.getOrg(m[1])],
     ['PATCH', /^\/orgs\/([^/]+)$/, (m, b) => c.updateOrg(m[1], b)],
     ['GET', /^\/orgs\/([^/]+)\/counters$/, (m) => c.counters(m[1])],
+    ['POST', /^\/orgs\/([^/]+)\/objects$/, (m, b) => c.defineObject(m[1], b as never)],
+    ['DELETE', /^\/orgs\/([^/]+)\/objects\/([^/]+)$/, (m) => {
+      c.removeObject(m[1], m[2])
+      return { ok: true }
+    }],
+    [
+      'POST',
+      /^\/orgs\/([^/]+)\/objects\/([^/]+)\/fields$/,
+      (m, b) => c.defineField(m[1], m[2], b as never),
+    ],
+    [
+      'DELETE',
+      /^\/orgs\/([^/]+)\/objects\/([^/]+)\/fields\/([^/]+)$/,
+      (m) => c.removeField(m[1], m[2], m[3]),
+    ],
+    ['POST', /^\/orgs\/([^/]+)\/objects\/([^/]+)\/fields\/([^/]+)\/visibility$/, (m, b) => {
+      c.setFieldVisible(m[1], m[2], m[3], b.visible !== false, {
+        userIds: b.userIds as string[] | undefined,
+      })
+      return { ok: true }
+    }],
     [
       'POST',
       /^\/orgs\/([^/]+)\/expire-access-tokens$/,
@@ -84,6 +105,9 @@ export function createControlHttp(control: SandboxControl): (req: Request) => Pr
       /^\/orgs\/([^/]+)\/records\/([^/]+)\/delete$/,
       (m, b) => ({ ids: c.deleteRecords(m[1], m[2], b.ids as string[]) }),
     ],
+    ['POST', /^\/orgs\/([^/]+)\/records\/(Task|Event)\/archive$/, (m, b) => ({
+      ids: c.archiveActivities(m[1], m[2] as 'Task' | 'Event', b.ids as string[]),
+    })],
     ['POST', /^\/orgs\/([^/]+)\/records\/([^/]+)\/merge$/, (m, b) => {
       c.mergeRecords(m[1], m[2], b.masterId as string, b.loserIds as string[])
       return { ok: true }

@@ -7,7 +7,8 @@ import type { SandboxEnv } from './env.ts'
 import type { FaultInfo, Faults, FaultSpec, LatencyInfo, LatencySpec } from './faults.ts'
 import { formatDateTime, parseDateTimeInput } from './format.ts'
 import type { LogFilter, LoggedRequest, RequestLog } from './request-log.ts'
-import { findSObject, type SObjectDef } from './schema.ts'
+import type { CustomFieldSpec, CustomObjectSpec } from './org-schema.ts'
+import type { FieldType, SObjectDef } from './schema.ts'
 import { readField } from './soql/evaluate.ts'
 import { toJson } from './soql/project.ts'
 import type {
@@ -89,6 +90,14 @@ export interface TouchOptions {
   systemOnly?: boolean
 }
 
+/** An object as the control API reports it after a schema change. */
+export interface ObjectInfo {
+  name: string
+  keyPrefix: string
+  custom: boolean
+  fields: Array<{ name: string; type: FieldType; custom: boolean }>
+}
+
 export interface OrgCounters {
   orgId: string
   apiUsage: { used: number; max: number }
@@ -119,6 +128,25 @@ export interface SandboxControl {
   getApp(clientId: string): AppInfo
   updateApp(clientId: string, changes: Omit<RegisterAppOptions, 'clientId' | 'orgId'>): AppInfo
   setUserActive(orgId: string, userId: string, active: boolean): void
+  /** Creates a custom object (`Foo__c`) with Name, owner and system fields plus `fields`. */
+  defineObject(orgId: string, spec: CustomObjectSpec): ObjectInfo
+  /** Deletes a custom object and its records: SOQL on it becomes INVALID_TYPE. */
+  removeObject(orgId: string, name: string): void
+  /** Adds a custom field (`Bar__c`) to a standard or custom object. */
+  defineField(orgId: string, object: string, spec: CustomFieldSpec): ObjectInfo
+  /** Deletes a custom field and its values: SOQL naming it becomes INVALID_FIELD. */
+  removeField(orgId: string, object: string, field: string): ObjectInfo
+  /**
+   * Field-level security: hides a field from `userIds` (default every user) or shows it again.
+   * Hidden fields are absent from those users' describe and refused in their SOQL.
+   */
+  setFieldVisible(
+    orgId: string,
+    object: string,
+    field: string,
+    visible: boolean,
+    opts?: { userIds?: string[] },
+  ): void
   insertRecords(orgId: string, type: string, records: RecordInput[], opts?: InsertOptions): string[]
   /** Records that commit late: visible now (or after `visibleAfterMs`) with a stamp `secondsAgo` old. */
   insertLateRecords(
@@ -134,6 +162,11 @@ export interface SandboxControl {
     type: string,
     opts: TouchOptions,
   ): { ids: string[]; systemModstamp: string }
+  /**
+   * Archives Tasks or Events (Salesforce does it to old activities): IsArchived becomes true,
+   * `query` stops returning them and `queryAll` still does. Stamps do not move.
+   */
+  archiveActivities(orgId: string, type: 'Task' | 'Event', ids: string[]): string[]
   deleteRecords(orgId: string, type: string, ids: string[]): string[]
   mergeRecords(orgId: string, type: string, masterId: string, loserIds: string[]): void
   emptyRecycleBin(orgId: string): number
@@ -176,11 +209,17 @@ export interface ControlDeps {
 export function createControl({ env, faults, log, reset }: ControlDeps): SandboxControl {
   const { state, tokens, clock, urls } = env
   const orgInfo = (org: OrgState): OrgInfo => orgSummary(org, env)
-  const sobject = (type: string): SObjectDef => {
-    const def = findSObject(type)
+  const sobject = (orgId: string, type: string): SObjectDef => {
+    const def = state.org(orgId).data.schema.find(type)
     if (!def) throw new Error(`unknown sObject type '${type}'`)
     return def
   }
+  const objectInfo = (def: SObjectDef): ObjectInfo => ({
+    name: def.name,
+    keyPrefix: def.keyPrefix,
+    custom: def.custom,
+    fields: def.fields.map((f) => ({ name: f.name, type: f.type, custom: f.custom })),
+  })
   const stamp = (v: string | number | undefined): number | undefined => {
     if (v === undefined) return undefined
     const ms = typeof v === 'number'
@@ -205,7 +244,7 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
     opts: InsertOptions = {},
   ) => {
     const org = state.org(orgId)
-    const def = sobject(type)
+    const def = sobject(orgId, type)
     const now = clock.now()
     // Validate everything first so a bad record inserts nothing.
     const planned = records.map((r, i) => {
@@ -275,6 +314,39 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
       if (!user) throw new Error(`unknown user ${userId}`)
       org.data.update('User', user.id, { IsActive: active }, { systemOnly: false })
     },
+    defineObject(orgId, spec) {
+      const data = state.org(orgId).data
+      const def = data.schema.defineObject(spec, clock.now())
+      data.syncTables()
+      return objectInfo(data.schema.find(def.name)!)
+    },
+    removeObject(orgId, name) {
+      const data = state.org(orgId).data
+      data.schema.removeObject(name, clock.now())
+      data.syncTables()
+    },
+    defineField(orgId, object, spec) {
+      const data = state.org(orgId).data
+      const def = data.schema.defineField(object, spec, clock.now())
+      data.syncTables()
+      return objectInfo(def)
+    },
+    removeField(orgId, object, field) {
+      const data = state.org(orgId).data
+      const removed = data.schema.removeField(object, field, clock.now())
+      data.syncTables()
+      data.eraseField(removed.def.name, removed.field.name)
+      return objectInfo(removed.def)
+    },
+    setFieldVisible(orgId, object, field, visible, opts = {}) {
+      const org = state.org(orgId)
+      const userIds = opts.userIds?.map((id) => {
+        const user = org.data.get('User', id)
+        if (!user) throw new Error(`unknown user ${id}`)
+        return user.id
+      }) ?? null
+      org.data.schema.setFieldVisible(object, field, visible, userIds, clock.now())
+    },
     insertRecords: insert,
     insertLateRecords(orgId, type, records, opts) {
       return insert(orgId, type, records, {
@@ -284,7 +356,7 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
     },
     updateRecords(orgId, type, records, opts = {}) {
       const org = state.org(orgId)
-      const def = sobject(type)
+      const def = sobject(orgId, type)
       const now = clock.now()
       const planned = records.map((r, i) => {
         const { Id, ...rest } = r
@@ -308,7 +380,7 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
     },
     touchRecords(orgId, type, opts) {
       const org = state.org(orgId)
-      const def = sobject(type)
+      const def = sobject(orgId, type)
       const now = toSecond(clock.now())
       let ids = opts.ids?.map((id) => normalizeId(id) ?? id)
       if (!ids) {
@@ -330,9 +402,25 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
       }
       return { ids, systemModstamp: formatDateTime(now) }
     },
+    archiveActivities(orgId, type, ids) {
+      const org = state.org(orgId)
+      const def = sobject(orgId, type)
+      if (def.name !== 'Task' && def.name !== 'Event') {
+        throw new Error('only Tasks and Events archive')
+      }
+      return ids.map((raw) => {
+        const rec = org.data.get(def.name, raw)
+        if (!rec) throw new Error(`no ${def.name} ${raw}`)
+        org.data.update(def.name, rec.id, { IsArchived: true }, {
+          systemOnly: true,
+          systemModstamp: rec.values.SystemModstamp as number,
+        })
+        return rec.id
+      })
+    },
     deleteRecords(orgId, type, ids) {
       const org = state.org(orgId)
-      const def = sobject(type)
+      const def = sobject(orgId, type)
       const at = clock.now()
       return ids.map((raw) => {
         const rec = org.data.get(def.name, raw)
@@ -343,7 +431,7 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
     },
     mergeRecords(orgId, type, masterId, loserIds) {
       const org = state.org(orgId)
-      const def = sobject(type)
+      const def = sobject(orgId, type)
       const master = org.data.get(def.name, masterId)
       if (!master) throw new Error(`no ${def.name} ${masterId}`)
       for (const loser of loserIds) {
@@ -356,7 +444,7 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
     emptyRecycleBin: (orgId) => state.org(orgId).data.emptyRecycleBin(),
     hardDeleteRecords(orgId, type, ids) {
       const org = state.org(orgId)
-      const def = sobject(type)
+      const def = sobject(orgId, type)
       return ids.map((raw) => {
         const rec = org.data.get(def.name, raw)
         if (!rec) throw new Error(`no ${def.name} ${raw}`)
@@ -367,12 +455,12 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
     truncateDeleteLog: (orgId, before) =>
       state.org(orgId).data.truncateDeleteLog(stamp(before) ?? clock.now()),
     listPurgedIds(orgId, type) {
-      const prefix = sobject(type).keyPrefix
+      const prefix = sobject(orgId, type).keyPrefix
       return [...state.org(orgId).data.purged].filter((id) => id.startsWith(prefix))
     },
     getRecord(orgId, type, id) {
       const org = state.org(orgId)
-      const def = sobject(type)
+      const def = sobject(orgId, type)
       const rec = org.data.get(def.name, id)
       if (!rec) return null
       const out: Record<string, unknown> = {}
@@ -381,14 +469,14 @@ export function createControl({ env, faults, log, reset }: ControlDeps): Sandbox
     },
     listIds(orgId, type, opts = {}) {
       const ids: string[] = []
-      for (const rec of state.org(orgId).data.visible(sobject(type).name)) {
+      for (const rec of state.org(orgId).data.visible(sobject(orgId, type).name)) {
         if (opts.includeDeleted || rec.deletedAt === null) ids.push(rec.id)
       }
       return ids
     },
     countRecords(orgId, type, opts = {}) {
       let n = 0
-      for (const rec of state.org(orgId).data.visible(sobject(type).name)) {
+      for (const rec of state.org(orgId).data.visible(sobject(orgId, type).name)) {
         if (opts.includeDeleted || rec.deletedAt === null) n++
       }
       return n

@@ -1,9 +1,8 @@
-// Describe results: the global sObject list and DescribeSObjectResult with per-field metadata.
+// Describe results: the global sObject list and DescribeSObjectResult with per-field metadata,
+// as the calling user sees them, with Last-Modified / If-Modified-Since (304) support.
 
+import type { SchemaView } from './org-schema.ts'
 import type { FieldDef, SObjectDef } from './schema.ts'
-import { SOBJECTS } from './schema.ts'
-
-const DESCRIBED = ['Account', 'Contact', 'Lead', 'User']
 
 function urls(def: SObjectDef, v: string): Record<string, string> {
   const base = `/services/data/v${v}/sobjects/${def.name}`
@@ -19,7 +18,7 @@ function summary(def: SObjectDef, v: string): Record<string, unknown> {
   return {
     activateable: false,
     createable: dml,
-    custom: false,
+    custom: def.custom,
     customSetting: false,
     deepCloneable: false,
     deletable: dml,
@@ -46,12 +45,36 @@ function summary(def: SObjectDef, v: string): Record<string, unknown> {
   }
 }
 
-export function describeGlobal(v: string): Record<string, unknown> {
+export function describeGlobal(v: string, schema: SchemaView): Record<string, unknown> {
   return {
     encoding: 'UTF-8',
     maxBatchSize: 200,
-    sobjects: DESCRIBED.map((n) => summary(SOBJECTS[n], v)),
+    sobjects: schema.objects().map((def) => summary(def, v)),
   }
+}
+
+/** An HTTP date (`Wed, 03 Jul 2013 19:43:31 GMT`), the form Last-Modified and If-Modified-Since use. */
+export function httpDate(ms: number): string {
+  return new Date(ms).toUTCString()
+}
+
+/**
+ * Whether a conditional describe can be answered 304: the request's If-Modified-Since is at or
+ * after the metadata's last change (both at second precision). An unparseable date is ignored,
+ * as HTTP says, and the full describe is sent.
+ */
+export function notModifiedSince(req: Request, lastModified: number): boolean {
+  const header = req.headers.get('if-modified-since')
+  const since = header ? Date.parse(header) : NaN
+  return Number.isFinite(since) && Math.floor(lastModified / 1000) <= Math.floor(since / 1000)
+}
+
+/** A child relationship's name: Contacts, Tasks, Events, or `<plural label>__r` for a custom lookup. */
+function childRelationshipName(child: SObjectDef, f: FieldDef): string | null {
+  if (f.custom) return `${child.labelPlural.replace(/[^A-Za-z0-9]/g, '')}__r`
+  if (f.name === 'AccountId' && child.name === 'Contact') return 'Contacts'
+  if (f.name === 'WhoId' || f.name === 'WhatId') return child.labelPlural
+  return null
 }
 
 /** `GET /sobjects/<Type>`: basic info plus recent items. */
@@ -59,8 +82,12 @@ export function basicInfo(def: SObjectDef, v: string): Record<string, unknown> {
   return { objectDescribe: summary(def, v), recentItems: [] }
 }
 
-export function describeSObject(def: SObjectDef, v: string): Record<string, unknown> {
-  const childRelationships = Object.values(SOBJECTS).flatMap((child) =>
+export function describeSObject(
+  def: SObjectDef,
+  v: string,
+  schema: SchemaView,
+): Record<string, unknown> {
+  const childRelationships = schema.objects().flatMap((child) =>
     child.fields
       .filter((f) => f.referenceTo.includes(def.name) && child.name !== 'User')
       .map((f) => ({
@@ -68,7 +95,7 @@ export function describeSObject(def: SObjectDef, v: string): Record<string, unkn
         childSObject: child.name,
         deprecatedAndHidden: false,
         field: f.name,
-        relationshipName: f.name === 'AccountId' && child.name === 'Contact' ? 'Contacts' : null,
+        relationshipName: childRelationshipName(child, f),
         restrictedDelete: false,
       }))
   )
@@ -114,10 +141,12 @@ const SOAP_TYPES: Record<FieldDef['type'], string> = {
   date: 'xsd:date',
   datetime: 'xsd:dateTime',
   address: 'urn:address',
+  percent: 'xsd:double',
+  multipicklist: 'xsd:string',
 }
 
 function describeField(f: FieldDef): Record<string, unknown> {
-  const numeric = f.type === 'double' || f.type === 'currency'
+  const numeric = f.type === 'double' || f.type === 'currency' || f.type === 'percent'
   return {
     aggregatable: f.type !== 'textarea' && f.type !== 'address',
     autoNumber: false,
@@ -128,8 +157,9 @@ function describeField(f: FieldDef): Record<string, unknown> {
     caseSensitive: false,
     compoundFieldName: f.compoundFieldName,
     createable: f.createable,
-    custom: false,
-    defaultValue: null,
+    custom: f.custom,
+    // Picklists name their default in picklistValues; a checkbox reports its default here.
+    defaultValue: f.type === 'boolean' ? f.defaultValue : null,
     defaultedOnCreate: f.defaultedOnCreate,
     dependentPicklist: false,
     deprecatedAndHidden: false,
@@ -147,11 +177,12 @@ function describeField(f: FieldDef): Record<string, unknown> {
     permissionable: f.nillable && f.type !== 'id',
     picklistValues: f.picklistValues.map((value) => ({
       active: true,
-      defaultValue: false,
+      defaultValue: value === f.defaultValue,
       label: value,
       validFor: null,
       value,
     })),
+    polymorphicForeignKey: f.referenceTo.length > 1,
     precision: f.type === 'currency' ? 18 : numeric ? 18 : 0,
     referenceTo: f.referenceTo,
     relationshipName: f.relationshipName,

@@ -205,6 +205,7 @@ function convertValue(org: OrgData, f: FieldDef, raw: unknown): unknown {
     case 'phone':
     case 'url':
     case 'picklist':
+    case 'multipicklist':
     case 'email': {
       if (typeof raw === 'object') return parseError()
       const text = String(raw)
@@ -225,7 +226,8 @@ function convertValue(org: OrgData, f: FieldDef, raw: unknown): unknown {
       return parseError()
     case 'int':
     case 'double':
-    case 'currency': {
+    case 'currency':
+    case 'percent': {
       const n = typeof raw === 'number' ? raw : typeof raw === 'string' ? Number(raw) : NaN
       if (!Number.isFinite(n)) return parseError()
       return f.type === 'int' ? Math.trunc(n) : n
@@ -242,9 +244,9 @@ function convertValue(org: OrgData, f: FieldDef, raw: unknown): unknown {
     }
     case 'reference': {
       const id = typeof raw === 'string' ? normalizeId(raw) : null
-      const target = f.referenceTo[0]
-      const targetPrefix = org.table(target).def.keyPrefix
-      if (!id || !id.startsWith(targetPrefix)) {
+      // A polymorphic lookup (Task.WhoId: Contact or Lead) takes an id of any of its targets.
+      const target = f.referenceTo.find((t) => id?.startsWith(org.table(t).def.keyPrefix))
+      if (!id || !target) {
         return fail('MALFORMED_ID', `${f.label}: id value of incorrect type: ${String(raw)}`)
       }
       const parent = org.get(target, id)

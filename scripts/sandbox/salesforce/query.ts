@@ -3,6 +3,7 @@
 import { IdMinter } from './data/ids.ts'
 import type { OrgState } from './state.ts'
 import type { StoredRecord } from './store.ts'
+import type { SchemaView } from './org-schema.ts'
 import type { BoundField, CompiledQuery } from './soql/evaluate.ts'
 import { compileQuery } from './soql/evaluate.ts'
 import { parseSoql } from './soql/parser.ts'
@@ -49,9 +50,11 @@ export class QueryCursors {
       apiVersion: string
       now: number
       ttlMs: number
+      /** The objects and fields the calling user can see (field-level security). */
+      schema?: SchemaView
     },
   ): QueryPage {
-    const compiled = compileQuery(parseSoql(soql), org.data, opts.now)
+    const compiled = compileQuery(parseSoql(soql), org.data, opts.now, opts.schema)
     const rows = execute(compiled, org, opts.includeDeleted, opts.now)
     if (compiled.count) return { totalSize: rows.length, done: true, records: [] }
     this.#prune(opts.now)
@@ -154,7 +157,7 @@ export function execute(
   const out: StoredRecord[] = []
   if (need === 0) return out
   const keep = (rec: StoredRecord) =>
-    rec.visibleAt <= now && (includeDeleted || rec.deletedAt === null) && q.matches(rec)
+    rec.visibleAt <= now && (includeDeleted || !hiddenFromQuery(rec)) && q.matches(rec)
   if (!q.sort) {
     for (const rec of org.data.table(q.def.name).records.values()) {
       if (!keep(rec)) continue
@@ -170,6 +173,11 @@ export function execute(
     }
   }
   return q.offset > 0 ? out.slice(q.offset) : out
+}
+
+/** `query` skips deleted rows and archived Tasks/Events; `queryAll` returns both (facts §2.4). */
+function hiddenFromQuery(rec: StoredRecord): boolean {
+  return rec.deletedAt !== null || rec.values.IsArchived === true
 }
 
 /** The first index at which `test` holds, `test` being false then true along `rows`. */

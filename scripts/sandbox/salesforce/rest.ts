@@ -1,7 +1,13 @@
 // REST API under /services/data: sessions, the daily allowance, and routing to query/sObject/composite handlers.
 
 import { normalizeId } from './data/ids.ts'
-import { basicInfo, describeGlobal, describeSObject } from './describe.ts'
+import {
+  basicInfo,
+  describeGlobal,
+  describeSObject,
+  httpDate,
+  notModifiedSince,
+} from './describe.ts'
 import {
   commitCreate,
   commitDelete,
@@ -16,7 +22,8 @@ import type { Host, RequestNote, SandboxEnv } from './env.ts'
 import { bearerToken, json, notFound, restError, sessionInvalid } from './http.ts'
 import { batchSizeFrom } from './query.ts'
 import { getDeleted, getUpdated } from './replication.ts'
-import { findSObject, type SObjectDef } from './schema.ts'
+import type { SchemaView } from './org-schema.ts'
+import type { SObjectDef } from './schema.ts'
 import { SoqlError } from './soql/errors.ts'
 import { createProjector } from './soql/project.ts'
 import type { OrgState } from './state.ts'
@@ -50,6 +57,8 @@ interface Call {
   version: string
   env: SandboxEnv
   note: RequestNote
+  /** The org's objects and fields as the session's user sees them (field-level security). */
+  schema: SchemaView
 }
 
 export async function handleRest(
@@ -84,7 +93,16 @@ export async function handleRest(
   }
   org.usage.record(now)
   note.counted = true
-  const call: Call = { req, url, org, session, version: `${version}.0`, env, note }
+  const call: Call = {
+    req,
+    url,
+    org,
+    session,
+    version: `${version}.0`,
+    env,
+    note,
+    schema: org.data.schema.view(session.userId),
+  }
   const res = await route(call, (m[2] ?? '/').replace(/\/+$/, '') || '/')
   return withHeaders(res, limitHeader())
 }
@@ -123,9 +141,13 @@ async function route(c: Call, sub: string): Promise<Response> {
   if (head === 'sobjects') {
     if (parts.length === 1) {
       note.endpoint = 'sobjects.describeGlobal'
-      return json(describeGlobal(c.version))
+      return conditional(
+        c,
+        c.org.data.schema.globalModifiedAt,
+        () => describeGlobal(c.version, c.schema),
+      )
     }
-    const def = findSObject(second)
+    const def = c.schema.find(second)
     if (!def) {
       note.endpoint = 'sobject'
       return restError(404, 'NOT_FOUND', 'The requested resource does not exist')
@@ -138,7 +160,11 @@ async function route(c: Call, sub: string): Promise<Response> {
     }
     if (parts.length === 3 && third === 'describe') {
       note.endpoint = 'sobject.describe'
-      return json(describeSObject(def, c.version))
+      return conditional(
+        c,
+        c.org.data.schema.modifiedAt(def.name),
+        () => describeSObject(def, c.version, c.schema),
+      )
     }
     if (parts.length === 3 && third === 'updated') {
       note.endpoint = 'sobject.updated'
@@ -159,6 +185,17 @@ async function route(c: Call, sub: string): Promise<Response> {
     }
   }
   return notFound()
+}
+
+/**
+ * Describe with `Last-Modified`, answering `If-Modified-Since` with 304 and no body when the
+ * metadata has not changed since (facts §5). The 304 is still an API request: it is logged and
+ * counted like any other call (the facts count every REST call; none documents an exemption).
+ */
+function conditional(c: Call, lastModified: number, body: () => unknown): Response {
+  const headers = { 'Last-Modified': httpDate(lastModified) }
+  if (notModifiedSince(c.req, lastModified)) return new Response(null, { status: 304, headers })
+  return withHeaders(json(body()), headers)
 }
 
 function resources(v: string): Response {
@@ -190,6 +227,7 @@ function query(c: Call, all: boolean): Response {
   }
   try {
     const page = c.env.cursors.run(c.org, soql, {
+      schema: c.schema,
       includeDeleted: all,
       batchSize: batchSizeFrom(c.req.headers.get('sforce-query-options')),
       apiVersion: c.version,
@@ -372,7 +410,7 @@ async function collection(c: Call): Promise<Response> {
   const plans: Array<Planned & { def?: SObjectDef }> = records.map((r) => {
     const rec = (r ?? {}) as Record<string, unknown>
     const type = (rec.attributes as { type?: string } | undefined)?.type
-    const def = type ? findSObject(type) : undefined
+    const def = type ? c.schema.find(type) : undefined
     if (!def) {
       return {
         ok: false as const,
@@ -455,7 +493,7 @@ function deleteMany(c: Call): Response {
  */
 async function retrieveMany(c: Call, type: string): Promise<Response> {
   c.note.endpoint = 'composite.sobjects.retrieve'
-  const def = findSObject(type)
+  const def = c.schema.find(type)
   if (!def) return notFound()
   let ids: string[] | undefined
   let names: string[] | undefined

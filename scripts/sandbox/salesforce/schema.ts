@@ -1,4 +1,5 @@
-// The sObjects the sandbox knows (Account, Contact, Lead, User): fields, types and relationships.
+// The standard sObjects the sandbox knows (Account, Contact, Lead, Task, Event, User): fields, types
+// and relationships. Custom objects and fields are per org (org-schema.ts).
 
 export type FieldType =
   | 'id'
@@ -16,6 +17,8 @@ export type FieldType =
   | 'date'
   | 'datetime'
   | 'address'
+  | 'percent'
+  | 'multipicklist'
 
 export interface FieldDef {
   name: string
@@ -34,6 +37,10 @@ export interface FieldDef {
   relationshipName: string | null
   compoundFieldName: string | null
   picklistValues: string[]
+  /** Value a create gets when the field is not given (a picklist's default entry, a checkbox's). */
+  defaultValue: unknown
+  /** A custom field (`Bar__c`), defined per org through the control API. */
+  custom: boolean
 }
 
 export interface SObjectDef {
@@ -41,6 +48,8 @@ export interface SObjectDef {
   label: string
   labelPlural: string
   keyPrefix: string
+  /** A custom object (`Foo__c`). */
+  custom: boolean
   /** Whether records go to the Recycle Bin (User records are never deleted). */
   deletable: boolean
   fields: FieldDef[]
@@ -52,7 +61,7 @@ export interface SObjectDef {
 
 type FieldSpec = Partial<FieldDef> & { name: string; type: FieldType }
 
-function field(spec: FieldSpec): FieldDef {
+export function field(spec: FieldSpec): FieldDef {
   const systemManaged = spec.type === 'id'
   const compound = spec.type === 'address'
   return {
@@ -70,6 +79,8 @@ function field(spec: FieldSpec): FieldDef {
     relationshipName: null,
     compoundFieldName: null,
     picklistValues: [],
+    defaultValue: spec.type === 'boolean' ? false : null,
+    custom: false,
     ...spec,
   }
 }
@@ -77,15 +88,20 @@ function field(spec: FieldSpec): FieldDef {
 const readOnly = { createable: false, updateable: false } as const
 const system = { ...readOnly, nillable: false, defaultedOnCreate: true } as const
 
-function str(name: string, length: number, extra: Partial<FieldDef> = {}): FieldDef {
+export function str(name: string, length: number, extra: Partial<FieldDef> = {}): FieldDef {
   return field({ name, type: 'string', length, ...extra })
 }
 
-function ref(name: string, to: string, relationshipName: string, extra: Partial<FieldDef> = {}) {
+export function ref(
+  name: string,
+  to: string,
+  relationshipName: string,
+  extra: Partial<FieldDef> = {},
+) {
   return field({ name, type: 'reference', referenceTo: [to], relationshipName, ...extra })
 }
 
-function audit(): FieldDef[] {
+export function audit(): FieldDef[] {
   return [
     field({ name: 'CreatedDate', type: 'datetime', ...system }),
     ref('CreatedById', 'User', 'CreatedBy', system),
@@ -123,37 +139,44 @@ function address(prefix: string, compoundName = `${prefix}Address`): FieldDef[] 
   ]
 }
 
+/** Salutation/FirstName/LastName and the read-only compound full `Name` they make up. */
 function personName(): FieldDef[] {
+  const part = { compoundFieldName: 'Name' }
   return [
     field({
       name: 'Salutation',
       type: 'picklist',
       length: 40,
       picklistValues: ['Mr.', 'Ms.', 'Mrs.', 'Dr.', 'Prof.', 'Mx.'],
+      ...part,
     }),
-    str('FirstName', 40),
-    str('LastName', 80, { nillable: false }),
+    str('FirstName', 40, part),
+    str('LastName', 80, { nillable: false, ...part }),
     str('Name', 121, { ...readOnly, nillable: false, nameField: true }),
   ]
 }
 
-function define(
+export function define(
   name: string,
   keyPrefix: string,
   fields: FieldDef[],
   labelPlural = `${name}s`,
   deletable = true,
+  label = name,
 ): SObjectDef {
-  const all = [field({ name: 'Id', type: 'id', ...system }), ...fields]
+  const all = fields[0]?.name === 'Id'
+    ? fields
+    : [field({ name: 'Id', type: 'id', ...system }), ...fields]
   const fieldsByName = new Map(all.map((f) => [f.name.toLowerCase(), f]))
   const relationships = new Map(
     all.filter((f) => f.relationshipName).map((f) => [f.relationshipName!.toLowerCase(), f]),
   )
   return {
     name,
-    label: name,
+    label,
     labelPlural,
     keyPrefix,
+    custom: name.endsWith('__c'),
     deletable,
     fields: all,
     fieldsByName,
@@ -178,6 +201,40 @@ const industries = [
   'Telecommunications',
   'Transportation',
 ]
+
+/**
+ * Fields Task and Event share (activities): the polymorphic Who (a Contact or Lead) and What
+ * (an Account here), subject, owner, description. Polymorphic relationships cannot be walked in
+ * the sandbox's SOQL (no `Who.Name`); select `WhoId`/`WhatId`.
+ */
+function activity(): FieldDef[] {
+  return [
+    field({ name: 'IsDeleted', type: 'boolean', ...system }),
+    field({
+      name: 'WhoId',
+      type: 'reference',
+      referenceTo: ['Contact', 'Lead'],
+      relationshipName: 'Who',
+    }),
+    field({
+      name: 'WhatId',
+      type: 'reference',
+      referenceTo: ['Account'],
+      relationshipName: 'What',
+    }),
+    str('Subject', 255),
+    field({ name: 'ActivityDate', type: 'date' }),
+    field({ name: 'Description', type: 'textarea', length: 32000 }),
+    ref('OwnerId', 'User', 'Owner', { nillable: false, defaultedOnCreate: true }),
+    field({
+      name: 'IsArchived',
+      type: 'boolean',
+      ...readOnly,
+      nillable: false,
+      defaultedOnCreate: true,
+    }),
+  ]
+}
 
 export const SOBJECTS: Record<string, SObjectDef> = {
   Account: define('Account', '001', [
@@ -247,6 +304,7 @@ export const SOBJECTS: Record<string, SObjectDef> = {
       length: 255,
       nillable: false,
       defaultedOnCreate: true,
+      defaultValue: 'Open - Not Contacted',
       picklistValues: [
         'Open - Not Contacted',
         'Working - Contacted',
@@ -276,6 +334,61 @@ export const SOBJECTS: Record<string, SObjectDef> = {
     ref('ConvertedContactId', 'Contact', 'ConvertedContact', readOnly),
     ...audit(),
   ]),
+  Task: define('Task', '00T', [
+    ...activity(),
+    field({
+      name: 'Status',
+      type: 'picklist',
+      length: 255,
+      nillable: false,
+      defaultedOnCreate: true,
+      defaultValue: 'Not Started',
+      picklistValues: [
+        'Not Started',
+        'In Progress',
+        'Completed',
+        'Waiting on someone else',
+        'Deferred',
+      ],
+    }),
+    field({
+      name: 'Priority',
+      type: 'picklist',
+      length: 40,
+      nillable: false,
+      defaultedOnCreate: true,
+      defaultValue: 'Normal',
+      picklistValues: ['High', 'Normal', 'Low'],
+    }),
+    field({
+      name: 'TaskSubtype',
+      type: 'picklist',
+      length: 40,
+      picklistValues: ['Task', 'Email', 'ListEmail', 'Cadence', 'Call'],
+    }),
+    field({ name: 'CallDurationInSeconds', type: 'int' }),
+    field({ name: 'CompletedDateTime', type: 'datetime', ...readOnly }),
+    ...audit(),
+  ]),
+  Event: define('Event', '00U', [
+    ...activity(),
+    str('Location', 255),
+    field({ name: 'IsAllDayEvent', type: 'boolean', nillable: false, defaultedOnCreate: true }),
+    field({ name: 'ActivityDateTime', type: 'datetime' }),
+    field({ name: 'StartDateTime', type: 'datetime' }),
+    field({ name: 'EndDateTime', type: 'datetime' }),
+    field({ name: 'DurationInMinutes', type: 'int' }),
+    field({
+      name: 'ShowAs',
+      type: 'picklist',
+      length: 40,
+      defaultValue: 'Busy',
+      defaultedOnCreate: true,
+      picklistValues: ['Busy', 'OutOfOffice', 'Free'],
+    }),
+    field({ name: 'IsPrivate', type: 'boolean', nillable: false, defaultedOnCreate: true }),
+    ...audit(),
+  ]),
   User: define(
     'User',
     '005',
@@ -285,7 +398,13 @@ export const SOBJECTS: Record<string, SObjectDef> = {
       str('Alias', 8),
       field({ name: 'Email', type: 'email', length: 128, nillable: false }),
       str('CompanyName', 80),
-      field({ name: 'IsActive', type: 'boolean', nillable: false, defaultedOnCreate: true }),
+      field({
+        name: 'IsActive',
+        type: 'boolean',
+        nillable: false,
+        defaultedOnCreate: true,
+        defaultValue: true,
+      }),
       str('TimeZoneSidKey', 40),
       str('LocaleSidKey', 40),
       str('LanguageLocaleKey', 40),
@@ -294,12 +413,6 @@ export const SOBJECTS: Record<string, SObjectDef> = {
     'Users',
     false,
   ),
-}
-
-/** Resolves an sObject name case-insensitively, as the API does. */
-export function findSObject(name: string): SObjectDef | undefined {
-  const lower = name.toLowerCase()
-  return Object.values(SOBJECTS).find((s) => s.name.toLowerCase() === lower)
 }
 
 /** Builds the read-only compound values (Name, addresses) from their components. */

@@ -2,7 +2,8 @@
 
 import { IdMinter, normalizeId } from './data/ids.ts'
 import { toSecond } from './clock.ts'
-import { type SObjectDef, SOBJECTS } from './schema.ts'
+import { OrgSchema, type SchemaSnapshot } from './org-schema.ts'
+import type { SObjectDef } from './schema.ts'
 
 /**
  * One version of a record. Versions are never mutated: a write stores a new object, so a
@@ -52,12 +53,24 @@ class Table {
    * fresh object field by field grows its property store step by step, which left three times
    * the garbage (seeding 200,000 contacts peaked at 829 MB of heap instead of 251 MB).
    */
-  readonly blank: Readonly<Record<string, unknown>>
-  constructor(readonly def: SObjectDef, readonly minter: IdMinter) {
+  blank: Readonly<Record<string, unknown>> = {}
+  #def!: SObjectDef
+  constructor(def: SObjectDef, readonly minter: IdMinter) {
+    this.def = def
+  }
+
+  get def(): SObjectDef {
+    return this.#def
+  }
+
+  /** Replaced when the org's schema changes (a custom field added or removed). */
+  set def(def: SObjectDef) {
     const blank: Record<string, unknown> = {}
     for (const f of def.fields) blank[f.name] = null
     Object.assign(blank, defaultsFor(def))
+    this.#def = def
     this.blank = { ...blank }
+    this.version++
   }
 
   mint(): string {
@@ -78,6 +91,8 @@ export interface OrgDataSnapshot {
   deleteLog?: DeleteLogEntry[]
   deleteLogStart?: number
   purged?: string[]
+  /** Custom objects and fields, field-level security (absent: only the standard objects). */
+  schema?: SchemaSnapshot
 }
 
 /**
@@ -102,14 +117,52 @@ export class OrgData {
   /** Ids purged from the Recycle Bin or hard-deleted: no query returns them any more. */
   readonly purged = new Set<string>()
 
-  constructor(readonly pod: string, private readonly now: () => number, createdAt: number) {
+  constructor(
+    readonly pod: string,
+    private readonly now: () => number,
+    createdAt: number,
+    /** The org's objects and fields; change it, then call `syncTables`. */
+    readonly schema = new OrgSchema(createdAt),
+  ) {
     this.recycleBinEmptiedAt = createdAt
     // Nothing was deleted before the org existed: the log is complete from the start, and only
     // its 15-day window (or a cut) limits it.
     this.deleteLogStart = 0
-    for (const def of Object.values(SOBJECTS)) {
-      this.tables.set(def.name, new Table(def, new IdMinter(def.keyPrefix, pod)))
+    this.syncTables()
+  }
+
+  /** Gives every object of the schema a table (with its current definition) and drops the rest. */
+  syncTables(): void {
+    const names = new Set<string>()
+    for (const def of this.schema.objects()) {
+      names.add(def.name)
+      const table = this.tables.get(def.name)
+      if (table) table.def = def
+      else this.tables.set(def.name, new Table(def, new IdMinter(def.keyPrefix, this.pod)))
     }
+    for (const name of this.tables.keys()) {
+      if (names.has(name)) continue
+      this.tables.delete(name)
+      // A later object of the same name starts a new table whose versions count from zero again.
+      for (const key of this.sortedViews.keys()) {
+        if (key.startsWith(`${name}|`)) this.sortedViews.delete(key)
+      }
+    }
+    this.version++
+  }
+
+  /**
+   * Erases a deleted field's values from every record. The stamps stay: deleting a field is a
+   * metadata change, not a record edit, so no sync sees the records as modified.
+   */
+  eraseField(type: string, field: string): void {
+    const table = this.table(type)
+    for (const [id, rec] of table.records) {
+      if (!(field in rec.values)) continue
+      const { [field]: _gone, ...values } = rec.values
+      table.records.set(id, { ...rec, values })
+    }
+    this.#changed(table)
   }
 
   #changed(table: Table): void {
@@ -141,12 +194,16 @@ export class OrgData {
       deleteLog: this.deleteLog,
       deleteLogStart: this.deleteLogStart,
       purged: [...this.purged],
+      schema: this.schema.snapshot(),
     }
   }
 
   /** Data rebuilt from `snapshot`: the same records, and minters that continue where they were. */
   static restore(snapshot: OrgDataSnapshot, now: () => number): OrgData {
-    const data = new OrgData(snapshot.pod, now, snapshot.recycleBinEmptiedAt)
+    const schema = snapshot.schema
+      ? OrgSchema.restore(snapshot.schema, snapshot.recycleBinEmptiedAt)
+      : undefined
+    const data = new OrgData(snapshot.pod, now, snapshot.recycleBinEmptiedAt, schema)
     for (const [name, saved] of Object.entries(snapshot.tables)) {
       const table = data.table(name)
       for (let i = 0; i < saved.minted; i++) table.mint()
@@ -307,9 +364,6 @@ export class OrgData {
 
 function defaultsFor(def: SObjectDef): Record<string, unknown> {
   const out: Record<string, unknown> = {}
-  for (const f of def.fields) {
-    if (f.type === 'boolean') out[f.name] = f.name === 'IsActive'
-  }
-  if (def.name === 'Lead') out.Status = 'Open - Not Contacted'
+  for (const f of def.fields) if (f.defaultValue !== null) out[f.name] = f.defaultValue
   return out
 }

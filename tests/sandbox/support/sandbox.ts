@@ -95,7 +95,12 @@ export interface Tokens {
 }
 
 /** Auto-approved login with PKCE through the production login host; returns the token response. */
-export async function login(org: CreatedOrg, scope = 'api refresh_token'): Promise<Tokens> {
+export async function login(
+  org: CreatedOrg,
+  scope = 'api refresh_token',
+  /** Another user of the org than its admin (the approval page's `login_hint`). */
+  username?: string,
+): Promise<Tokens> {
   const verifier = newVerifier()
   const q = new URLSearchParams({
     response_type: 'code',
@@ -103,6 +108,7 @@ export async function login(org: CreatedOrg, scope = 'api refresh_token'): Promi
     redirect_uri: CALLBACK,
     scope,
     code_challenge: await s256(verifier),
+    ...(username ? { login_hint: username } : {}),
   })
   const callback = await authorize(`${org.loginUrl}/services/oauth2/authorize?${q}`)
   const res = await postForm(`${org.loginUrl}/services/oauth2/token`, {

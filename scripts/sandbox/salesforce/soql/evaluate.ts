@@ -2,7 +2,8 @@
 
 import { normalizeId } from '../data/ids.ts'
 import { formatDate } from '../format.ts'
-import { compoundValue, type FieldDef, isCompound, type SObjectDef, SOBJECTS } from '../schema.ts'
+import type { SchemaView } from '../org-schema.ts'
+import { compoundValue, type FieldDef, isCompound, type SObjectDef } from '../schema.ts'
 import type { OrgData, StoredRecord } from '../store.ts'
 import type { Condition, FieldPath, Literal, OrderItem, Query } from './ast.ts'
 import { dateLiteralRange } from './date-literals.ts'
@@ -60,12 +61,21 @@ const TYPE_KIND: Record<FieldDef['type'], Kind> = {
   date: 'date',
   datetime: 'datetime',
   address: 'address',
+  percent: 'number',
+  multipicklist: 'text',
 }
 
-export function compileQuery(q: Query, org: OrgData, now: number): CompiledQuery {
-  const def = Object.values(SOBJECTS).find((s) =>
-    s.name.toLowerCase() === q.from.name.toLowerCase()
-  )
+/**
+ * `schema` is what the calling user sees (field-level security hides fields from it); by
+ * default the org's full schema.
+ */
+export function compileQuery(
+  q: Query,
+  org: OrgData,
+  now: number,
+  schema: SchemaView = org.schema,
+): CompiledQuery {
+  const def = schema.find(q.from.name)
   if (!def) {
     throw new SoqlError(
       'INVALID_TYPE',
@@ -73,7 +83,7 @@ export function compileQuery(q: Query, org: OrgData, now: number): CompiledQuery
       q.from.pos,
     )
   }
-  const binder = new Binder(def, q.from.alias, org)
+  const binder = new Binder(def, q.from.alias, org, schema)
   const fields = q.fields.map((p) => binder.bind(p))
   const seen = new Set<string>()
   q.fields.forEach((p, i) => {
@@ -115,6 +125,7 @@ class Binder {
     private readonly root: SObjectDef,
     private readonly alias: string | null,
     private readonly org: OrgData,
+    private readonly schema: SchemaView,
   ) {}
 
   bind(path: FieldPath): BoundField {
@@ -137,8 +148,17 @@ class Binder {
           path.pos,
         )
       }
+      if (refField.referenceTo.length > 1) {
+        // Who/What point at several objects; Salesforce walks them through a limited Name
+        // object, which the sandbox does not model (see the README's deviations).
+        throw new SoqlError(
+          'INVALID_FIELD',
+          `Polymorphic relationship '${rel}' cannot be walked here; select ${refField.name} instead.`,
+          path.pos,
+        )
+      }
       hops.push(refField)
-      def = SOBJECTS[refField.referenceTo[0]]
+      def = this.schema.find(refField.referenceTo[0])!
     }
     const name = segments[segments.length - 1]
     const field = def.fieldsByName.get(name.toLowerCase())
@@ -175,7 +195,8 @@ class Binder {
 
 export function readField(def: SObjectDef, field: FieldDef, rec: StoredRecord): unknown {
   if (isCompound(def, field)) return compoundValue(def, field, (n) => rec.values[n] ?? null)
-  return rec.values[field.name] ?? null
+  // A checkbox added after the record was written reads as its default, as in Salesforce.
+  return rec.values[field.name] ?? (field.type === 'boolean' ? field.defaultValue : null)
 }
 
 // --- WHERE ---
