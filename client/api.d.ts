@@ -1269,7 +1269,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `redirect_not_allowed`: redirect_to is not on APP_REDIRECT_ALLOWLIST; `validation_failed`: Input failed its schema; details lists the issues */
+                /** @description `auth_mode_unsupported`: The provider does not connect this way (API key providers take credentials); `redirect_not_allowed`: redirect_to is not on APP_REDIRECT_ALLOWLIST; `validation_failed`: Input failed its schema; details lists the issues */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1278,7 +1278,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "redirect_not_allowed" | "validation_failed";
+                                code?: "auth_mode_unsupported" | "redirect_not_allowed" | "validation_failed";
                             };
                         };
                     };
@@ -2062,7 +2062,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The token endpoint could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
                 502: {
                     headers: {
                         [name: string]: unknown;
@@ -2071,7 +2071,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
                             };
                         };
                     };
@@ -2300,7 +2300,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The token endpoint could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
                 502: {
                     headers: {
                         [name: string]: unknown;
@@ -2309,7 +2309,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
                             };
                         };
                     };
@@ -4132,6 +4132,15 @@ export interface components {
             /** @enum {string} */
             environment: "production" | "sandbox" | "custom";
             my_domain_url: string | null;
+            /** @description Per-connection settings the provider's spec declares (subdomain, tenant, ...) */
+            connection_config: {
+                [key: string]: string;
+            };
+            /** @description What the provider returned at connect time (instance_url, portalId, ...) */
+            connection_metadata: {
+                [key: string]: string;
+            };
+            api_base_url: string | null;
             instance_url: string | null;
             api_version: string;
             external_org_id: string | null;

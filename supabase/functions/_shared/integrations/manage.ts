@@ -1,7 +1,7 @@
 // Creating, listing, changing integrations and reading their events, on behalf of a user: RLS
 // and the column grants guard each statement; a tenant's own client goes to Vault.
 import type { UserClaims } from '../auth/verify-jwt.ts'
-import { saveClient } from '../credentials/vault.ts'
+import { saveClient } from '../connections/store.ts'
 import { asService, asUser } from '../db/as-user.ts'
 import type { Tx } from '../db/client.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors.ts'
@@ -91,9 +91,9 @@ export async function createIntegration(
     const [row] = await tx<IntegrationRow[]>`
       insert into public.integrations
         (business_id, provider, name, environment, my_domain_url, api_version)
-      values (${input.business_id}, ${provider.id}, ${input.name}, ${input.environment},
+      values (${input.business_id}, ${provider.spec.id}, ${input.name}, ${input.environment},
               ${input.my_domain_url ?? null},
-              ${input.api_version ?? provider.defaultApiVersion()})
+              ${input.api_version ?? provider.hooks.defaultApiVersion?.() ?? '62.0'})
       returning ${tx(integrationColumns)}`.catch(mapWriteError)
     return row
   })

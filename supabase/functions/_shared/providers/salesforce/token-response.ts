@@ -1,11 +1,19 @@
 // Reads a Salesforce token response into the stored token set and the org/user it belongs to,
 // checking what Salesforce lets a client check: the signature and where instance_url points.
 import { z } from 'zod'
-import type { StoredTokens } from '../../credentials/token-set.ts'
 import { ProviderError } from '../../http/errors.ts'
 import { constantTimeEqual } from '../../oauth/constant-time.ts'
-import type { TokenResponse } from '../../oauth/token-client.ts'
-import type { ProviderGrant, TokenResponseContext } from '../types.ts'
+import type { ProviderGrant, StoredTokens, TokenResponse } from '../types.ts'
+
+/** What reading a Salesforce token response needs besides the response. */
+export interface SalesforceTokenContext {
+  /** The login base the tokens came from. */
+  loginBaseUrl: string
+  /** Verifies the response signature when the provider signs with it. */
+  clientSecret?: string
+  /** The stored set a refresh replaces: its refresh token stays unless a new one came. */
+  previous?: StoredTokens
+}
 
 const salesforceFields = z.object({
   instance_url: z.url({ protocol: /^https?$/ }),
@@ -65,8 +73,8 @@ async function expectedSignature(clientSecret: string, id: string, issuedAt: str
  */
 export async function readSalesforceTokenResponse(
   response: TokenResponse,
-  context: TokenResponseContext,
-): Promise<ProviderGrant> {
+  context: SalesforceTokenContext,
+): Promise<Omit<ProviderGrant, 'metadata'>> {
   const parsed = salesforceFields.safeParse(response)
   if (!parsed.success) throw invalid('instance_url, id or issued_at is missing or malformed')
   const { instance_url, id, issued_at, signature } = parsed.data

@@ -1,6 +1,6 @@
 // The one place an integration's credentials are loaded and refreshed: every caller of a
-// provider API goes through here. Refreshes of one integration are single-flight across every
-// function instance, by a row lock in Postgres.
+// provider API goes through here (see authorized-fetch.ts). Refreshes of one integration are
+// single-flight across every function instance, by a row lock in Postgres.
 import { asService } from '../db/as-user.ts'
 import type { Tx } from '../db/client.ts'
 import { NotFoundError } from '../http/errors.ts'
@@ -8,43 +8,70 @@ import { recordEvent } from '../integrations/events.ts'
 import { markReauthRequired } from '../integrations/lifecycle.ts'
 import { readIntegrationAsService, type ServiceIntegration } from '../integrations/service-read.ts'
 import { log } from '../log.ts'
-import { OAuthTokenError, refreshAccessToken } from '../oauth/token-client.ts'
-import { getProvider, oauthEndpoints } from '../providers/registry.ts'
-import type { OAuthProvider } from '../providers/types.ts'
+import { type ClientCredentials, OAuthTokenError } from '../oauth/token-client.ts'
+import { getProvider } from '../providers/registry.ts'
+import type { ConnectionConfig, Provider, StoredTokens } from '../providers/types.ts'
+import { apiBaseUrlFor, oauthUrls } from '../providers/urls.ts'
 import { resolveClientCredentials } from './client-credentials.ts'
 import { NotConnectedError, ReauthRequiredError } from './errors.ts'
-import type { StoredTokens } from './token-set.ts'
-import { readTokens, saveTokens } from './vault.ts'
+import { isDeadGrant, readGrant, refreshTokens } from './oauth2.ts'
+import { readTokens, saveTokens } from './store.ts'
 
 /** How long a caller waits for another instance's refresh before giving up. */
 const refreshLockTimeout = '30s'
 
-/** A usable connection: where to call and with which token. Holds a secret: never log it. */
+/**
+ * A usable connection: where to call and with which credentials. Holds secrets: never log it.
+ * `authorizedFetch` replaces `tokens` and `tokenVersion` in place after a refresh, so a client
+ * holding the connection uses the new token on its next call.
+ */
 export interface Connection {
   integrationId: string
   businessId: string
-  provider: OAuthProvider
+  provider: Provider
+  /** The tenant's config with what the provider told us (instance_url, portalId) over it. */
+  config: ConnectionConfig
   apiVersion: string
-  accessToken: string
-  /** The API base the provider gave with the tokens (Salesforce's instance_url). */
-  instanceUrl: string
-  /** The token version this access token belongs to; hand it back to `refreshConnection`. */
+  tokens: StoredTokens
+  /** The token version `tokens` belong to; a refresh compares it under the row lock. */
   tokenVersion: number
+  /** The root every API call of this connection stays under. */
+  apiBaseUrl: string
+  /** oauth1 only: the consumer key and secret that sign every request. */
+  client?: ClientCredentials
 }
 
-function toConnection(
+/** Config and metadata as one map: metadata (server-set) wins over what the tenant chose. */
+function configOf(integration: ServiceIntegration, tokens?: StoredTokens): ConnectionConfig {
+  const config: Record<string, string> = {
+    ...integration.connection_config,
+    ...integration.connection_metadata,
+  }
+  // Salesforce keeps instance_url with its tokens too (a refresh may move it).
+  if (tokens?.instance_url) config.instance_url = tokens.instance_url
+  return config
+}
+
+async function toConnection(
+  tx: Tx,
   integration: ServiceIntegration,
   tokens: StoredTokens,
   tokenVersion: number,
-): Connection {
+): Promise<Connection> {
+  const provider = getProvider(integration.provider)
+  const config = configOf(integration, tokens)
   return {
     integrationId: integration.id,
     businessId: integration.business_id,
-    provider: getProvider(integration.provider),
+    provider,
+    config,
     apiVersion: integration.api_version,
-    accessToken: tokens.access_token,
-    instanceUrl: tokens.instance_url,
+    tokens,
     tokenVersion,
+    apiBaseUrl: apiBaseUrlFor(provider.spec, config),
+    ...(provider.spec.authMode === 'oauth1'
+      ? { client: await resolveClientCredentials(tx, integration.id, provider.spec) }
+      : {}),
   }
 }
 
@@ -62,7 +89,7 @@ async function readIntegrationOrFail(tx: Tx, integrationId: string): Promise<Ser
 }
 
 /**
- * Loads the integration's current access token and API base.
+ * Loads the integration's current credentials and API base.
  *
  * @throws {NotFoundError} for an unknown integration.
  * @throws {ReauthRequiredError} when its grant died and nobody has connected again.
@@ -73,8 +100,18 @@ export async function loadConnection(integrationId: string): Promise<Connection>
     const integration = await readIntegrationOrFail(tx, integrationId)
     const stored = await readTokens(tx, integrationId)
     if (!stored) throw missingTokensError(integration)
-    return toConnection(integration, stored.tokens, stored.version)
+    return await toConnection(tx, integration, stored.tokens, stored.version)
   })
+}
+
+/** The connection when the integration holds credentials, else undefined; within `tx`. */
+export async function loadConnectionIn(
+  tx: Tx,
+  integrationId: string,
+): Promise<Connection | undefined> {
+  const integration = await readIntegrationOrFail(tx, integrationId)
+  const stored = await readTokens(tx, integrationId)
+  return stored && await toConnection(tx, integration, stored.tokens, stored.version)
 }
 
 type RefreshOutcome =
@@ -82,7 +119,25 @@ type RefreshOutcome =
   | { kind: 'reauth_required' }
 
 /**
- * Replaces an access token the provider refused (`stale`), once, whoever else is trying.
+ * Marks the grant dead: tokens deleted, the integration `error`/`reauth_required`, the sync
+ * paused, a `reauth_required` event (and so an alert), committed before the caller hears of it.
+ *
+ * @throws {ReauthRequiredError} always, after the commit.
+ */
+export async function failDeadGrant(integrationId: string, description: string): Promise<never> {
+  await asService(async (tx) => {
+    const integration = await readIntegrationOrFail(tx, integrationId)
+    if (integration.last_error_code !== 'reauth_required') {
+      await markReauthRequired(tx, integration, description)
+    }
+  })
+  log.warn('integration needs reauthorization', { integration_id: integrationId })
+  throw new ReauthRequiredError()
+}
+
+/**
+ * Replaces an access token the provider refused or that is about to expire (`stale`), once,
+ * whoever else is trying.
  *
  * In one transaction: lock the integration's secrets row (`for update`), and compare its
  * token_version with the one `stale` was read at. If it moved, another caller (maybe another
@@ -92,8 +147,9 @@ type RefreshOutcome =
  * commit before anyone uses the token. The lock is held for the refresh call and the save,
  * nothing else; waiting callers give up after 30 s.
  *
- * A refused refresh token (`invalid_grant`) is final: the tokens are deleted, the integration
- * goes to `error`/`reauth_required`, the sync pauses, and that is committed before we throw.
+ * A refused refresh token (an error the spec lists as a dead grant, `invalid_grant` by default)
+ * is final: the tokens are deleted, the integration goes to `error`/`reauth_required`, the sync
+ * pauses, and that is committed before we throw.
  *
  * @throws {ReauthRequiredError} (409 `reauth_required`) when the grant is dead; never retry.
  * @throws {NotConnectedError} when the integration was disconnected meanwhile.
@@ -111,7 +167,7 @@ export async function refreshConnection(stale: Connection): Promise<Connection> 
     if (Number(lock.token_version) !== stale.tokenVersion) {
       return {
         kind: 'connection',
-        connection: toConnection(integration, stored.tokens, stored.version),
+        connection: await toConnection(tx, integration, stored.tokens, stored.version),
       }
     }
     const provider = getProvider(integration.provider)
@@ -119,26 +175,29 @@ export async function refreshConnection(stale: Connection): Promise<Connection> 
       await markReauthRequired(tx, integration, 'no refresh token was granted')
       return { kind: 'reauth_required' }
     }
-    const client = await resolveClientCredentials(tx, integration.id, provider)
-    const endpoints = oauthEndpoints(provider, integration)
+    const client = await resolveClientCredentials(tx, integration.id, provider.spec)
+    const tokenUrl = oauthUrls(provider, integration.connection_config).tokenUrl!
     let response
     try {
-      response = await refreshAccessToken({
-        tokenUrl: endpoints.tokenUrl,
+      response = await refreshTokens(provider, {
+        tokenUrl,
         client,
         refreshToken: stored.tokens.refresh_token,
       })
     } catch (error) {
-      if (error instanceof OAuthTokenError && error.isInvalidGrant) {
+      if (error instanceof OAuthTokenError && isDeadGrant(provider.spec, error)) {
         await markReauthRequired(tx, integration, error.description)
         return { kind: 'reauth_required' }
       }
       throw error
     }
-    const grant = await provider.readTokenResponse(response, {
-      loginBaseUrl: provider.loginBaseUrl(integration),
+    const grant = await readGrant(provider, response, {
+      spec: provider.spec,
+      config: configOf(integration),
+      tokenUrl,
       clientSecret: client.clientSecret,
       previous: stored.tokens,
+      now: Date.now(),
     })
     const version = await saveTokens(tx, integration.id, grant.tokens)
     await recordEvent(tx, {
@@ -147,7 +206,10 @@ export async function refreshConnection(stale: Connection): Promise<Connection> 
       type: 'token_refreshed',
       metadata: { token_version: version, rotated: grant.rotated },
     })
-    return { kind: 'connection', connection: toConnection(integration, grant.tokens, version) }
+    return {
+      kind: 'connection',
+      connection: await toConnection(tx, integration, grant.tokens, version),
+    }
   })
   if (outcome.kind === 'reauth_required') {
     log.warn('integration needs reauthorization', { integration_id: stale.integrationId })
