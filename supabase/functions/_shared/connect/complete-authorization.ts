@@ -15,7 +15,7 @@ import {
   NotFoundError,
   ProviderError,
 } from '../http/errors.ts'
-import { loadIntegrationFor } from '../integrations/caller-access.ts'
+import { loadIntegrationFor } from '../tenancy/access.ts'
 import { markConnected } from '../integrations/lifecycle.ts'
 import { readIntegrationAsService, type ServiceIntegration } from '../integrations/service-read.ts'
 import type { Logger } from '../log.ts'
