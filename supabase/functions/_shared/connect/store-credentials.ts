@@ -3,6 +3,7 @@
 // and the integration becomes active. The keys are never echoed, logged or kept anywhere else.
 import type { UserClaims } from '../auth/verify-jwt.ts'
 import { hookContext } from '../connections/authorized-fetch.ts'
+import { connectionOf } from '../connections/load.ts'
 import { saveTokens } from '../connections/store.ts'
 import { asService } from '../db/as-user.ts'
 import { NotFoundError, ValidationError } from '../http/errors.ts'
@@ -10,7 +11,6 @@ import { markConnected } from '../integrations/lifecycle.ts'
 import { readIntegrationAsService } from '../integrations/service-read.ts'
 import { getProvider } from '../providers/registry.ts'
 import type { ProviderGrant, StoredTokens } from '../providers/types.ts'
-import { apiBaseUrlFor } from '../providers/urls.ts'
 import { requireIntegrationAccess } from '../tenancy/access.ts'
 
 /** What the route accepts; which fields a provider needs depends on its auth mode. */
@@ -74,16 +74,9 @@ export async function storeCredentials(
   const config = { ...integration.connection_config }
   let metadata: Record<string, string> = {}
   if (provider.hooks.postConnect) {
-    metadata = await provider.hooks.postConnect(hookContext({
-      integrationId: integration.id,
-      businessId: integration.business_id,
-      provider,
-      config,
-      apiVersion: integration.api_version,
-      tokens,
-      tokenVersion: 0,
-      apiBaseUrl: apiBaseUrlFor(spec, config),
-    }))
+    metadata = await provider.hooks.postConnect(
+      hookContext(connectionOf(integration, provider, config, tokens)),
+    )
   }
   const grant: ProviderGrant = {
     tokens,
