@@ -139,6 +139,7 @@ export async function withSyncWorld(run: (world: SyncWorld) => Promise<void>): P
             externalUserId: null,
             scopes: tokens.scope.split(' '),
             rotated: false,
+            metadata: { instance_url: tokens.instance_url },
           }, ownerId)
         })
       },

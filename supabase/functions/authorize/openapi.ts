@@ -13,6 +13,12 @@ export const docs = {
         body: z.object({ url: z.url() }),
       },
     },
-    errors: ['not_found', 'forbidden', 'redirect_not_allowed', 'client_not_configured'],
+    errors: [
+      'not_found',
+      'forbidden',
+      'redirect_not_allowed',
+      'auth_mode_unsupported',
+      'client_not_configured',
+    ],
   }),
 }

@@ -4,8 +4,8 @@
 // and the integration connected. Anyone else who presents the ticket cancels it. A ticket is
 // settled once, and every later call of its initiator is answered with that same outcome.
 import type { UserClaims } from '../auth/verify-jwt.ts'
-import { resolveClientCredentials } from '../credentials/client-credentials.ts'
-import { readTokens, saveTokens } from '../credentials/vault.ts'
+import { resolveClientCredentials } from '../connections/client-credentials.ts'
+import { readTokens, saveTokens } from '../connections/store.ts'
 import { asService } from '../db/as-user.ts'
 import type { Tx } from '../db/client.ts'
 import {
@@ -15,15 +15,19 @@ import {
   NotFoundError,
   ProviderError,
 } from '../http/errors.ts'
-import { loadIntegrationFor } from '../integrations/caller-access.ts'
+import { loadIntegrationFor } from '../tenancy/access.ts'
 import { markConnected } from '../integrations/lifecycle.ts'
 import { readIntegrationAsService, type ServiceIntegration } from '../integrations/service-read.ts'
 import type { Logger } from '../log.ts'
 import { type Completion, findCompletion, settleCompletion } from '../oauth/completion-store.ts'
 import { openCode } from '../oauth/completion-ticket.ts'
-import { exchangeAuthorizationCode, OAuthTokenError, revokeToken } from '../oauth/token-client.ts'
-import { getProvider, oauthEndpoints } from '../providers/registry.ts'
-import type { OAuthProvider, ProviderGrant } from '../providers/types.ts'
+import { OAuthTokenError } from '../oauth/token-client.ts'
+import { getProvider } from '../providers/registry.ts'
+import type { Provider, ProviderGrant } from '../providers/types.ts'
+import { oauthUrls } from '../providers/urls.ts'
+import { connectionOf } from '../connections/load.ts'
+import { hookContext } from '../connections/authorized-fetch.ts'
+import { exchangeCode, readGrant, revokeAt } from '../connections/oauth2.ts'
 import {
   type CallbackErrorCode,
   callbackErrorMessages,
@@ -46,7 +50,7 @@ type Settled = { kind: 'unknown' } | Outcome
 type Outcome = { kind: 'settled'; outcome: string; initiator: boolean; revoke?: Revocation }
 
 interface Revocation {
-  revokeUrl: string
+  revokeUrl: string | undefined
   token: string
   /** The grant this one replaced (log a failure), or the new one nobody may keep (silent). */
   reason: 'replaced' | 'disconnected'
@@ -72,25 +76,37 @@ async function exchange(
   tx: Tx,
   completion: Completion,
   code: string,
-  provider: OAuthProvider,
+  provider: Provider,
   integration: ServiceIntegration,
 ): Promise<ProviderGrant> {
-  const endpoints = oauthEndpoints(provider, integration)
+  const endpoints = oauthUrls(provider, integration.connection_config)
   let grant: ProviderGrant
   try {
     // Inside the try: an app removed since authorize is a failed exchange to report, not a 500.
-    const client = await resolveClientCredentials(tx, integration.id, provider)
-    const response = await exchangeAuthorizationCode({
-      tokenUrl: endpoints.tokenUrl,
+    const client = await resolveClientCredentials(tx, integration.id, provider.spec)
+    const tokenUrl = endpoints.tokenUrl!
+    const response = await exchangeCode(provider, {
+      tokenUrl,
       client,
       code,
       redirectUri: completion.redirectUri,
       codeVerifier: completion.codeVerifier,
     })
-    grant = await provider.readTokenResponse(response, {
-      loginBaseUrl: provider.loginBaseUrl(integration),
+    grant = await readGrant(provider, response, {
+      spec: provider.spec,
+      config: integration.connection_config,
+      tokenUrl,
       clientSecret: client.clientSecret,
+      now: Date.now(),
     })
+    if (provider.hooks.postConnect) {
+      // Identity lookups (HubSpot's portalId, Atlassian's cloudId) become connection metadata.
+      const config = { ...integration.connection_config, ...grant.metadata }
+      const extra = await provider.hooks.postConnect(
+        hookContext(connectionOf(integration, provider, config, grant.tokens, 0, client)),
+      )
+      grant = { ...grant, metadata: { ...grant.metadata, ...extra } }
+    }
   } catch (error) {
     if (error instanceof OAuthTokenError) {
       throw new CompletionFailure(
@@ -101,10 +117,10 @@ async function exchange(
     if (error instanceof AppError) throw new CompletionFailure('token_exchange_failed', error.code)
     throw error
   }
-  if (!grant.tokens.refresh_token) {
+  if (!grant.tokens.refresh_token && provider.spec.requiresRefreshToken) {
     // Without a refresh token the connection would die with its first session: refuse it now,
     // and do not leave the one access token alive.
-    await revokeToken(endpoints.revokeUrl, grant.tokens.access_token).catch(() => undefined)
+    await revokeAt(endpoints.revokeUrl, grant.tokens.access_token!).catch(() => undefined)
     throw new CompletionFailure('token_exchange_failed', 'no_refresh_token')
   }
   return grant
@@ -164,10 +180,10 @@ async function settle(tx: Tx, ticket: string, userId: string, logger: Logger): P
     throw error
   }
   const saved = await save(tx, integration, grant, userId)
-  const { revokeUrl } = oauthEndpoints(provider, integration)
+  const { revokeUrl } = oauthUrls(provider, integration.connection_config)
   if (saved.disconnected) {
     const settled = await fail(new CompletionFailure('state_invalid', 'disconnected_meanwhile'))
-    const token = grant.tokens.refresh_token!
+    const token = (grant.tokens.refresh_token ?? grant.tokens.access_token)!
     return { ...settled, revoke: { revokeUrl, token, reason: 'disconnected' } }
   }
   await settleCompletion(tx, ticket, { outcome: 'connected', userId })
@@ -208,7 +224,7 @@ export async function completeAuthorization(
     const { revokeUrl, token, reason } = settled.revoke
     // The old grant is dead weight (Salesforce keeps only five per user and app); a grant for a
     // disconnected integration must not live on.
-    await revokeToken(revokeUrl, token).catch((error) => {
+    await revokeAt(revokeUrl, token).catch((error) => {
       if (reason === 'replaced') {
         logger.warn('could not revoke the replaced grant', {
           integration_id: found.integrationId,

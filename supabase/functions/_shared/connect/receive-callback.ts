@@ -12,7 +12,7 @@ import { withParams } from '../oauth/redirect-allowlist.ts'
 import { consumeOAuthState } from '../oauth/state-store.ts'
 import { isWellFormedState } from '../oauth/state.ts'
 import { readIntegrationAsService } from '../integrations/service-read.ts'
-import type { OAuthProvider } from '../providers/types.ts'
+import type { Provider } from '../providers/types.ts'
 import {
   type CallbackErrorCode,
   callbackErrorFromProvider,
@@ -21,7 +21,7 @@ import {
 } from './callback-errors.ts'
 
 export interface CallbackParams {
-  provider: OAuthProvider
+  provider: Provider
   code?: string
   state?: string
   /** The provider's `error=` (the user denied, or the request was refused). */
@@ -60,7 +60,7 @@ export async function receiveCallback(params: CallbackParams, logger: Logger): P
   const location = await asService(async (tx) => {
     const bound = await consumeOAuthState(tx, state)
     const integration = bound && await readIntegrationAsService(tx, bound.integrationId)
-    if (!bound || !integration || integration.provider !== params.provider.id) return undefined
+    if (!bound || !integration || integration.provider !== params.provider.spec.id) return undefined
 
     let failure: { code: CallbackErrorCode; providerError?: string } | undefined
     if (bound.expired) failure = { code: 'state_expired' }

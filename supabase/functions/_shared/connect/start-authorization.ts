@@ -2,20 +2,21 @@
 // business and the integration, and returns the provider URL the browser goes to.
 import type { UserClaims } from '../auth/verify-jwt.ts'
 import { getConfig } from '../config.ts'
-import { resolveClientCredentials } from '../credentials/client-credentials.ts'
+import { resolveClientCredentials } from '../connections/client-credentials.ts'
 import { asService } from '../db/as-user.ts'
 import { ValidationError } from '../http/errors.ts'
-import { loadIntegrationFor } from '../integrations/caller-access.ts'
+import { loadIntegrationFor } from '../tenancy/access.ts'
 import { codeChallengeS256, createCodeVerifier } from '../oauth/pkce.ts'
 import { isAllowedRedirect } from '../oauth/redirect-allowlist.ts'
 import { saveOAuthState } from '../oauth/state-store.ts'
 import { createState } from '../oauth/state.ts'
-import { authorizationUrl, callbackUrl } from '../providers/registry.ts'
-import type { OAuthProvider } from '../providers/types.ts'
+import { authorizationUrl } from '../connections/oauth2.ts'
+import type { Provider } from '../providers/types.ts'
+import { callbackUrl, oauthUrls } from '../providers/urls.ts'
 
 export interface AuthorizationStart {
   claims: UserClaims
-  provider: OAuthProvider
+  provider: Provider
   integrationId: string
   /** Where the callback sends the browser at the end; must be allowlisted. */
   redirectTo: string
@@ -35,19 +36,26 @@ export interface AuthorizationStart {
 export async function startAuthorization(start: AuthorizationStart): Promise<string> {
   const { PUBLIC_FUNCTIONS_URL, APP_REDIRECT_ALLOWLIST } = getConfig('oauth')
   const integration = await loadIntegrationFor(start.claims, start.integrationId, { admin: true })
-  if (integration.provider !== start.provider.id) {
-    throw new ValidationError(`The integration is not a ${start.provider.displayName} integration`)
+  const { spec } = start.provider
+  if (integration.provider !== spec.id) {
+    throw new ValidationError(`The integration is not a ${spec.displayName} integration`)
+  }
+  if (spec.authMode !== 'oauth2') {
+    throw new ValidationError(
+      `${spec.displayName} does not connect through an OAuth 2.0 authorization`,
+      { code: 'auth_mode_unsupported' },
+    )
   }
   if (!isAllowedRedirect(start.redirectTo, APP_REDIRECT_ALLOWLIST)) {
     throw new ValidationError('redirect_to is not an allowed app URL', {
       code: 'redirect_not_allowed',
     })
   }
-  const redirectUri = callbackUrl(PUBLIC_FUNCTIONS_URL, start.provider)
+  const redirectUri = callbackUrl(PUBLIC_FUNCTIONS_URL, spec)
   const state = createState()
   const codeVerifier = createCodeVerifier()
   const client = await asService(async (tx) => {
-    const client = await resolveClientCredentials(tx, integration.id, start.provider)
+    const client = await resolveClientCredentials(tx, integration.id, spec)
     await saveOAuthState(tx, {
       state,
       userId: start.claims.sub,
@@ -62,10 +70,12 @@ export async function startAuthorization(start: AuthorizationStart): Promise<str
        where id = ${integration.id} and status <> 'active'`
     return client
   })
-  return authorizationUrl(start.provider, integration, {
+  const { authorizeUrl } = oauthUrls(start.provider, integration.connection_config)
+  return authorizationUrl(spec, authorizeUrl!, {
     clientId: client.clientId,
     redirectUri,
     state,
-    codeChallenge: await codeChallengeS256(codeVerifier),
+    // Without PKCE the verifier is stored but never sent; the state alone binds the flow.
+    codeChallenge: spec.pkce ? await codeChallengeS256(codeVerifier) : undefined,
   })
 }

@@ -1,32 +1,25 @@
 // Disconnecting an integration: revoke the grant at the provider, forget the tokens, withdraw
 // consent, pause the sync, and on request erase the data synced from it (right to erasure).
-import { deleteTokens, readTokens } from '../credentials/vault.ts'
+import { revokeConnection } from '../connections/revoke.ts'
+import { deleteTokens } from '../connections/store.ts'
 import { asService } from '../db/as-user.ts'
 import type { Tx } from '../db/client.ts'
 import type { Logger } from '../log.ts'
 import { deletePendingOAuthStates } from '../oauth/state-store.ts'
-import { revokeToken } from '../oauth/token-client.ts'
-import { getProvider, oauthEndpoints } from '../providers/registry.ts'
 import { recordEvent } from './events.ts'
 import type { IntegrationRow } from './integration-view.ts'
 
 /** What happened to the grant at the provider. */
-export type Revocation = 'revoked' | 'already_invalid' | 'failed' | 'no_tokens'
+export type Revocation = 'revoked' | 'already_invalid' | 'not_supported' | 'failed' | 'no_tokens'
 
 /**
- * Revokes the refresh token (which kills every access token issued from it), or the access
- * token when there is no refresh token. A failure is logged and reported, not thrown: the
- * tenant asked us to let go, and forgetting the token is what makes it unusable to us.
+ * Revokes the grant at the provider (see revokeConnection). A failure is logged and reported,
+ * not thrown: the tenant asked us to let go, and forgetting the token is what makes it unusable
+ * to us.
  */
 async function revokeGrant(integration: IntegrationRow, logger: Logger): Promise<Revocation> {
-  const stored = await asService((tx) => readTokens(tx, integration.id))
-  if (!stored) return 'no_tokens'
-  const provider = getProvider(integration.provider)
   try {
-    return await revokeToken(
-      oauthEndpoints(provider, integration).revokeUrl,
-      stored.tokens.refresh_token ?? stored.tokens.access_token,
-    )
+    return await revokeConnection(integration.id)
   } catch (error) {
     logger.warn('revocation failed; tokens are deleted anyway', {
       integration_id: integration.id,

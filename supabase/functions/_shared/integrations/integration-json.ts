@@ -12,6 +12,13 @@ export const integrationSchema = z.object({
   status: z.enum(['inactive', 'pending', 'active', 'error', 'disconnected']),
   environment: z.enum(['production', 'sandbox', 'custom']),
   my_domain_url: z.string().nullable(),
+  connection_config: z.record(z.string(), z.string()).meta({
+    description: "Per-connection settings the provider's spec declares (subdomain, tenant, ...)",
+  }),
+  connection_metadata: z.record(z.string(), z.string()).meta({
+    description: 'What the provider returned at connect time (instance_url, portalId, ...)',
+  }),
+  api_base_url: z.string().nullable(),
   instance_url: z.string().nullable(),
   api_version: z.string(),
   external_org_id: z.string().nullable(),

@@ -12,6 +12,11 @@ export interface IntegrationRow {
   status: IntegrationStatus
   environment: IntegrationEnvironment
   my_domain_url: string | null
+  /** Per-connection settings the tenant chose, as the provider's spec declares them. */
+  connection_config: Record<string, string>
+  /** What the provider told us at connect time (instance_url, portalId, cloudId). */
+  connection_metadata: Record<string, string>
+  api_base_url: string | null
   instance_url: string | null
   api_version: string
   external_org_id: string | null
@@ -36,6 +41,9 @@ export const integrationColumns = [
   'status',
   'environment',
   'my_domain_url',
+  'connection_config',
+  'connection_metadata',
+  'api_base_url',
   'instance_url',
   'api_version',
   'external_org_id',

@@ -1,8 +1,10 @@
 // Server-side status transitions of an integration (connected, auth failed, reauth required,
 // disconnected), each one transaction's worth of writes. `tx` must come from `asService`.
-import { deleteTokens } from '../credentials/vault.ts'
+import { deleteTokens } from '../connections/store.ts'
 import type { Tx } from '../db/client.ts'
+import { getProvider } from '../providers/registry.ts'
 import type { ProviderGrant } from '../providers/types.ts'
+import { apiBaseUrlFor } from '../providers/urls.ts'
 import { recordEvent } from './events.ts'
 import type { ServiceIntegration } from './service-read.ts'
 
@@ -23,9 +25,12 @@ export async function markConnected(
 ): Promise<void> {
   const orgChanged = integration.external_org_id !== null &&
     integration.external_org_id !== grant.externalOrgId
+  const { spec } = getProvider(integration.provider)
+  const apiBaseUrl = apiBaseUrlFor(spec, { ...integration.connection_config, ...grant.metadata })
   await tx`
     update public.integrations
-       set status = 'active', instance_url = ${grant.tokens.instance_url},
+       set status = 'active', instance_url = ${grant.tokens.instance_url ?? null},
+           connection_metadata = ${tx.json(grant.metadata)}, api_base_url = ${apiBaseUrl},
            external_org_id = ${grant.externalOrgId}, external_user_id = ${grant.externalUserId},
            scopes = ${grant.scopes}, connected_at = now(), disconnected_at = null,
            last_error = null, last_error_code = null
@@ -108,8 +113,9 @@ export async function markReauthRequired(
   integration: ServiceIntegration,
   providerDescription: string,
 ): Promise<void> {
+  const { displayName } = getProvider(integration.provider).spec
   const message = `${
-    providerDescription ? `Salesforce: ${providerDescription}. ` : ''
+    providerDescription ? `${displayName}: ${providerDescription}. ` : ''
   }The connection was revoked or expired; an admin must connect the integration again.`
   await deleteTokens(tx, integration.id)
   await tx`

@@ -10,6 +10,10 @@ export interface ServiceIntegration {
   status: 'inactive' | 'pending' | 'active' | 'error' | 'disconnected'
   environment: IntegrationEnvironment
   my_domain_url: string | null
+  /** What the tenant chose (validated by the provider's spec when written). */
+  connection_config: Record<string, string>
+  /** What the provider told us (token-response metadata, identity lookups). */
+  connection_metadata: Record<string, string>
   api_version: string
   external_org_id: string | null
   last_error_code: string | null
@@ -21,8 +25,8 @@ export async function readIntegrationAsService(
   integrationId: string,
 ): Promise<ServiceIntegration | undefined> {
   const [row] = await tx<ServiceIntegration[]>`
-    select id, business_id, provider, status, environment, my_domain_url, api_version,
-           external_org_id, last_error_code
+    select id, business_id, provider, status, environment, my_domain_url, connection_config,
+           connection_metadata, api_version, external_org_id, last_error_code
     from public.integrations where id = ${integrationId}`
   return row
 }

@@ -22,6 +22,7 @@ const tokenResponseSchema = z.looseObject({
   refresh_token: z.string().min(1).optional(),
   token_type: z.string().optional(),
   scope: z.string().optional(),
+  expires_in: z.union([z.number(), z.string()]).optional(),
 })
 export type TokenResponse = z.infer<typeof tokenResponseSchema>
 
@@ -107,16 +108,47 @@ async function readError(response: Response): Promise<OAuthTokenError> {
   return new OAuthTokenError(`http_${response.status}`, '', response.status)
 }
 
-async function post(url: string, form: Record<string, string | undefined>): Promise<Response> {
-  const body = new URLSearchParams()
-  for (const [key, value] of Object.entries(form)) if (value !== undefined) body.set(key, value)
+/** How a provider wants its token requests (the spec's clientAuth and tokenRequestFormat). */
+export interface TokenRequestStyle {
+  /** Client id and secret in the body (default) or in a Basic header (Notion, Workday). */
+  clientAuth?: 'body' | 'basic'
+  /** A form body (default, RFC 6749) or a JSON one (Notion). */
+  format?: 'form' | 'json'
+}
+
+/** RFC 6749 §2.3.1: id and secret are form-encoded before they are joined and base64-encoded. */
+function basicAuthorization(client: ClientCredentials): string {
+  const encode = (value: string) => encodeURIComponent(value).replace(/%20/g, '+')
+  return `Basic ${btoa(`${encode(client.clientId)}:${encode(client.clientSecret ?? '')}`)}`
+}
+
+async function post(
+  url: string,
+  form: Record<string, string | undefined>,
+  client?: ClientCredentials,
+  style: TokenRequestStyle = {},
+): Promise<Response> {
+  const fields: Record<string, string> = {}
+  for (const [key, value] of Object.entries(form)) if (value !== undefined) fields[key] = value
+  const headers: Record<string, string> = { accept: 'application/json' }
+  if (client && style.clientAuth === 'basic') {
+    headers.authorization = basicAuthorization(client)
+  } else if (client) {
+    fields.client_id = client.clientId
+    if (client.clientSecret !== undefined) fields.client_secret = client.clientSecret
+  }
+  let body: string | URLSearchParams
+  if (style.format === 'json') {
+    headers['content-type'] = 'application/json'
+    body = JSON.stringify(fields)
+  } else {
+    headers['content-type'] = 'application/x-www-form-urlencoded'
+    body = new URLSearchParams(fields)
+  }
   try {
     return await fetch(url, {
       method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        accept: 'application/json',
-      },
+      headers,
       body,
       signal: AbortSignal.timeout(requestTimeoutMs),
     })
@@ -153,7 +185,11 @@ export interface CodeExchange {
   client: ClientCredentials
   code: string
   redirectUri: string
-  codeVerifier: string
+  /** Absent for providers that refuse PKCE (Slack, Microsoft). */
+  codeVerifier?: string
+  /** The spec's tokenParams (Zendesk's expires_in, BambooHR's request=token). */
+  params?: Readonly<Record<string, string>>
+  style?: TokenRequestStyle
 }
 
 /**
@@ -163,14 +199,18 @@ export interface CodeExchange {
  * @throws {ProviderError} when it cannot be reached or answers something unusable.
  */
 export async function exchangeAuthorizationCode(exchange: CodeExchange): Promise<TokenResponse> {
-  const response = await post(exchange.tokenUrl, {
-    grant_type: 'authorization_code',
-    code: exchange.code,
-    redirect_uri: exchange.redirectUri,
-    code_verifier: exchange.codeVerifier,
-    client_id: exchange.client.clientId,
-    client_secret: exchange.client.clientSecret,
-  })
+  const response = await post(
+    exchange.tokenUrl,
+    {
+      ...exchange.params,
+      grant_type: 'authorization_code',
+      code: exchange.code,
+      redirect_uri: exchange.redirectUri,
+      code_verifier: exchange.codeVerifier,
+    },
+    exchange.client,
+    exchange.style,
+  )
   return await readTokens(response)
 }
 
@@ -178,6 +218,9 @@ export interface TokenRefresh {
   tokenUrl: string
   client: ClientCredentials
   refreshToken: string
+  /** The spec's refreshParams. */
+  params?: Readonly<Record<string, string>>
+  style?: TokenRequestStyle
 }
 
 /**
@@ -188,12 +231,16 @@ export interface TokenRefresh {
  * @throws {ProviderError} when the provider cannot be reached or answers something unusable.
  */
 export async function refreshAccessToken(refresh: TokenRefresh): Promise<TokenResponse> {
-  const response = await post(refresh.tokenUrl, {
-    grant_type: 'refresh_token',
-    refresh_token: refresh.refreshToken,
-    client_id: refresh.client.clientId,
-    client_secret: refresh.client.clientSecret,
-  })
+  const response = await post(
+    refresh.tokenUrl,
+    {
+      ...refresh.params,
+      grant_type: 'refresh_token',
+      refresh_token: refresh.refreshToken,
+    },
+    refresh.client,
+    refresh.style,
+  )
   return await readTokens(response)
 }
 

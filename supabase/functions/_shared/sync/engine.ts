@@ -3,7 +3,7 @@
 // read is done or the budget is spent; after a complete read, find the deletes the read cannot
 // see (deletes.ts); then record the run and the next schedule. Backfill and incremental runs
 // are this same loop; only where the read starts differs.
-import { ReauthRequiredError } from '../credentials/errors.ts'
+import { ReauthRequiredError } from '../connections/errors.ts'
 import { toAppError } from '../http/errors.ts'
 import { log as rootLog, type Logger, redactString } from '../log.ts'
 import { type Budget, BudgetExhaustedError, type RunCpu } from './budget.ts'

@@ -16,6 +16,10 @@ export const errorCodes = {
     status: 400,
     description: 'Input failed its schema; details lists the issues',
   },
+  auth_mode_unsupported: {
+    status: 400,
+    description: 'The provider does not connect this way (API key providers take credentials)',
+  },
   redirect_not_allowed: {
     status: 400,
     description: 'redirect_to is not on APP_REDIRECT_ALLOWLIST',
@@ -27,6 +31,10 @@ export const errorCodes = {
   },
   forbidden: { status: 403, description: 'Known caller, but only owners and admins may do this' },
   not_found: { status: 404, description: 'No such thing, or not yours (never told apart)' },
+  contacts_unsupported: {
+    status: 404,
+    description: "The integration's provider has no CRM contacts to read",
+  },
   conflict: { status: 409, description: 'The request conflicts with the current state' },
   integration_exists: { status: 409, description: 'The business has an integration of that name' },
   integration_connected: {
@@ -78,7 +86,19 @@ export const errorCodes = {
     status: 502,
     description: 'The token endpoint answered an unusable body',
   },
-  provider_unreachable: { status: 502, description: 'The token endpoint could not be reached' },
+  provider_unreachable: { status: 502, description: 'The provider could not be reached' },
+  connection_config_missing: {
+    status: 502,
+    description: 'The connection lacks a setting its provider needs; connect it again',
+  },
+  connection_config_invalid: {
+    status: 502,
+    description: 'A setting the provider gave is unusable; connect it again',
+  },
+  credentials_incomplete: {
+    status: 502,
+    description: 'The stored credentials are incomplete; connect it again',
+  },
   service_unavailable: { status: 503, description: 'A dependency (e.g. the JWKS) is unavailable' },
 } satisfies Record<string, ErrorCodeInfo>
 
@@ -101,4 +121,7 @@ export const providerCallErrors: ErrorCode[] = [
   'token_request_refused',
   'token_response_invalid',
   'provider_unreachable',
+  'connection_config_missing',
+  'connection_config_invalid',
+  'credentials_incomplete',
 ]

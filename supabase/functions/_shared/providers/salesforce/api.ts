@@ -1,8 +1,10 @@
-// Access to one integration's Salesforce REST API: the token from the credentials module, one
-// refresh-and-retry on an expired session, typed errors, and a count of the calls made.
-import { type Connection, loadConnection, refreshConnection } from '../../credentials/connection.ts'
+// Access to one integration's Salesforce REST API through the connections module's
+// authorizedFetch (which refreshes once on an expired session), typed errors, and a count of the
+// calls made.
+import { authorizedFetch } from '../../connections/authorized-fetch.ts'
+import { type Connection, loadConnection } from '../../connections/load.ts'
 import { ProviderError } from '../../http/errors.ts'
-import { isInvalidSession, SalesforceApiError, toSalesforceError } from './rest-errors.ts'
+import { SalesforceApiError, toSalesforceError } from './rest-errors.ts'
 
 /** One REST call takes at most this long; a sync slice has a budget to keep. */
 const defaultTimeoutMs = 30_000
@@ -62,7 +64,7 @@ export function parseApiUsage(header: string | null): ApiUsage | undefined {
 /**
  * A Salesforce REST client bound to one integration. Create one per unit of work (a request, a
  * sync slice) and read `apiCalls` at the end. Several may run at once, in one process or many:
- * refreshes still collapse into one (see `refreshConnection`).
+ * refreshes still collapse into one (see `authorizedFetch`).
  *
  * @example
  * const api = salesforceApi(integrationId)
@@ -99,32 +101,29 @@ export class SalesforceApi {
    * @throws {ProviderError} 502 when Salesforce cannot be reached.
    */
   async request<T = unknown>(request: SalesforceRequest): Promise<SalesforceResponse<T>> {
-    let connection = this.#connection ??= await loadConnection(this.integrationId)
-    let attempt = await this.#send(connection, request)
-    if (isInvalidSession(attempt.status, attempt.text)) {
-      connection = await refreshConnection(connection)
-      this.refreshes++
-      if (!this.#connection || connection.tokenVersion > this.#connection.tokenVersion) {
-        this.#connection = connection
-      }
-      attempt = await this.#send(connection, request)
-      if (attempt.status === 401) {
-        // A brand-new session refused: something other than expiry; do not loop.
-        throw new SalesforceApiError(401, 'INVALID_SESSION_ID', 'A fresh session was refused')
-      }
+    const connection = this.#connection ??= await loadConnection(this.integrationId)
+    const refreshesBefore = this.refreshes
+    const response = await authorizedFetch(connection, this.#toRequest(connection, request), {
+      fetch: (input) => this.#send(new Request(input), request.signal),
+      onRefresh: () => this.refreshes++,
+    })
+    const text = await response.text()
+    if (response.status === 401 && this.refreshes > refreshesBefore) {
+      // A brand-new session refused: something other than expiry; do not loop.
+      throw new SalesforceApiError(401, 'INVALID_SESSION_ID', 'A fresh session was refused')
     }
-    if (attempt.status >= 400) {
-      throw toSalesforceError(attempt.status, attempt.text, attempt.headers)
+    if (response.status >= 400) {
+      throw toSalesforceError(response.status, text, response.headers)
     }
     let data: unknown
-    if (attempt.text !== '') {
+    if (text !== '') {
       try {
-        data = JSON.parse(attempt.text)
+        data = JSON.parse(text)
       } catch {
-        throw new SalesforceApiError(attempt.status, 'INVALID_RESPONSE', 'The body is not JSON')
+        throw new SalesforceApiError(response.status, 'INVALID_RESPONSE', 'The body is not JSON')
       }
     }
-    return { status: attempt.status, data: data as T, text: attempt.text, headers: attempt.headers }
+    return { status: response.status, data: data as T, text, headers: response.headers }
   }
 
   /** GET a path under /services/data/vXX.X/. */
@@ -155,30 +154,30 @@ export class SalesforceApi {
     return (await this.request<QueryPage<R>>({ path: nextRecordsUrl })).data
   }
 
-  async #send(connection: Connection, request: SalesforceRequest) {
-    const url = resolveUrl(connection, request)
+  #toRequest(connection: Connection, request: SalesforceRequest): Request {
     const headers = new Headers(request.headers)
-    headers.set('authorization', `Bearer ${connection.accessToken}`)
     headers.set('accept', 'application/json')
     if (request.body !== undefined) headers.set('content-type', 'application/json')
-    const signal = request.signal
-      ? AbortSignal.any([request.signal, AbortSignal.timeout(this.#timeoutMs)])
+    return new Request(resolveUrl(connection, request), {
+      method: request.method ?? 'GET',
+      headers,
+      body: request.body === undefined ? undefined : JSON.stringify(request.body),
+    })
+  }
+
+  /** One HTTP exchange, counted, its body read within the timeout, its usage header kept. */
+  async #send(signed: Request, callerSignal: AbortSignal | undefined): Promise<Response> {
+    const signal = callerSignal
+      ? AbortSignal.any([callerSignal, AbortSignal.timeout(this.#timeoutMs)])
       : AbortSignal.timeout(this.#timeoutMs)
     this.apiCalls++
     let response: Response
     let text: string
     try {
-      response = await this.#fetch(url, {
-        method: request.method ?? 'GET',
-        headers,
-        body: request.body === undefined ? undefined : JSON.stringify(request.body),
-        signal,
-        // A redirect could carry our bearer token to another host.
-        redirect: 'manual',
-      })
+      response = await this.#fetch(new Request(signed, { signal }))
       text = await response.text()
     } catch (error) {
-      if (request.signal?.aborted) throw error
+      if (callerSignal?.aborted) throw error
       throw new ProviderError('Salesforce could not be reached', {
         code: 'salesforce_unreachable',
         cause: error,
@@ -186,7 +185,10 @@ export class SalesforceApi {
     }
     this.lastApiUsage = parseApiUsage(response.headers.get('sforce-limit-info')) ??
       this.lastApiUsage
-    return { status: response.status, text, headers: response.headers }
+    return new Response(text === '' ? null : text, {
+      status: response.status,
+      headers: response.headers,
+    })
   }
 }
 
@@ -195,11 +197,11 @@ export class SalesforceApi {
  * (`//evil.example`, `/../`) can never send the token elsewhere.
  */
 export function resolveUrl(connection: Connection, request: SalesforceRequest): string {
-  const base = new URL(connection.instanceUrl)
+  const base = new URL(connection.apiBaseUrl)
   const path = request.path.startsWith('/services/')
     ? request.path
     : `/services/data/v${connection.apiVersion}/${request.path.replace(/^\/+/, '')}`
-  const url = new URL(connection.instanceUrl + path)
+  const url = new URL(connection.apiBaseUrl + path)
   const basePath = base.pathname.replace(/\/+$/, '')
   if (url.origin !== base.origin || !url.pathname.startsWith(`${basePath}/services/`)) {
     throw new ProviderError('Refusing a Salesforce path outside the instance', {

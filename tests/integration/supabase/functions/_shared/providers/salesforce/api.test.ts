@@ -2,7 +2,7 @@
 // one refresh under concurrency (with and without rotation), reauth_required on a dead grant,
 // the integration's own connected app on refresh, and Salesforce's errors as typed errors.
 import assert from 'node:assert/strict'
-import { ReauthRequiredError } from '../../../../../../../supabase/functions/_shared/credentials/errors.ts'
+import { ReauthRequiredError } from '../../../../../../../supabase/functions/_shared/connections/errors.ts'
 import { closeSql } from '../../../../../../../supabase/functions/_shared/db/client.ts'
 import { RateLimitedError } from '../../../../../../../supabase/functions/_shared/http/errors.ts'
 import {

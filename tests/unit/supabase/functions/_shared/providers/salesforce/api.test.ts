@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import type { Connection } from '../../../../../../../supabase/functions/_shared/credentials/connection.ts'
+import type { Connection } from '../../../../../../../supabase/functions/_shared/connections/load.ts'
 import { ProviderError } from '../../../../../../../supabase/functions/_shared/http/errors.ts'
 import {
   parseApiUsage,
@@ -11,9 +11,10 @@ function connection(instanceUrl: string): Connection {
     integrationId: 'i',
     businessId: 'b',
     provider: undefined as never,
+    config: { instance_url: instanceUrl },
     apiVersion: '62.0',
-    accessToken: 'secret',
-    instanceUrl,
+    tokens: { access_token: 'secret', instance_url: instanceUrl },
+    apiBaseUrl: instanceUrl,
     tokenVersion: 1,
   }
 }

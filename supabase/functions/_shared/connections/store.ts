@@ -1,7 +1,7 @@
 // SQL wrappers over the private Vault-backed credential functions. `tx` must come from asService.
 import type { Tx } from '../db/client.ts'
 import type { ClientCredentials } from '../oauth/token-client.ts'
-import { type StoredTokens, storedTokensSchema } from './token-set.ts'
+import { type StoredTokens, storedTokensSchema } from '../providers/types.ts'
 
 /** Saves the whole token set in one Vault write; returns the new token version. */
 export async function saveTokens(

@@ -1,16 +1,16 @@
 // The credentials module on a real database: which client an integration uses, and what loading
 // a connection says when there is nothing to load.
 import assert from 'node:assert/strict'
-import { resolveClientCredentials } from '../../../../../../supabase/functions/_shared/credentials/client-credentials.ts'
+import { resolveClientCredentials } from '../../../../../../supabase/functions/_shared/connections/client-credentials.ts'
 import {
   loadConnection,
   refreshConnection,
-} from '../../../../../../supabase/functions/_shared/credentials/connection.ts'
+} from '../../../../../../supabase/functions/_shared/connections/load.ts'
 import {
   ClientNotConfiguredError,
   NotConnectedError,
   ReauthRequiredError,
-} from '../../../../../../supabase/functions/_shared/credentials/errors.ts'
+} from '../../../../../../supabase/functions/_shared/connections/errors.ts'
 import { asService } from '../../../../../../supabase/functions/_shared/db/as-user.ts'
 import { closeSql } from '../../../../../../supabase/functions/_shared/db/client.ts'
 import { NotFoundError } from '../../../../../../supabase/functions/_shared/http/errors.ts'
@@ -49,7 +49,7 @@ async function withIntegration(
 
 const serverApp = { SALESFORCE_CLIENT_ID: 'server-app', SALESFORCE_CLIENT_SECRET: 'server-secret' }
 const noServerApp = { SALESFORCE_CLIENT_ID: undefined, SALESFORCE_CLIENT_SECRET: undefined }
-const salesforce = () => getProvider('salesforce')
+const salesforce = () => getProvider('salesforce').spec
 
 Deno.test("credentials: the integration's own client wins over the server's", async () => {
   await withIntegration(serverApp, async (sql, id) => {
@@ -99,7 +99,7 @@ Deno.test('credentials: a refresh that lost the race uses the newer token withou
     await storeConnection(sql, id, tokens('second'))
     // No client is configured and the login host is the real one: any call would fail.
     const fresh = await refreshConnection(stale)
-    assert.equal(fresh.accessToken, 'second')
+    assert.equal(fresh.tokens.access_token, 'second')
     assert.equal(fresh.tokenVersion, stale.tokenVersion + 1)
   })
 })
