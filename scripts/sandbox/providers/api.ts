@@ -147,7 +147,8 @@ function byToken(ctx: SimContext, routed: Routed, token: string): Caller {
   const stored = w.accessTokens.get(token)
   const grant = stored ? w.grants.get(stored.grantId) : undefined
   if (!stored || !grant || grant.provider !== routed.provider.id) throw new ApiFailure('invalid')
-  if (!stored.alive || !grant.alive) throw new ApiFailure('invalid')
+  // A killed grant marks its access tokens dead too, except where revocation leaves them (HubSpot).
+  if (!stored.alive) throw new ApiFailure('invalid')
   if (stored.expiresAt !== null && ctx.now() >= stored.expiresAt) throw new ApiFailure('expired')
   return { account: w.account(grant.provider, grant.accountKey)!, grant, token }
 }

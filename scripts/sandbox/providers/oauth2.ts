@@ -121,7 +121,8 @@ export async function token(
   const body = await readBody(req)
   const params = new URLSearchParams(routed.realUrl.search)
   for (const [k, v] of body.params) params.set(k, v)
-  const grantType = params.get('grant_type') ?? ''
+  const grantType = params.get('grant_type') ??
+    (q.grantTypeOptional ? 'authorization_code' : '')
   const answer = (reply: Reply) => toResponse(asForm(q, req, reply))
   try {
     if (req.method !== 'POST') throw new TokenError('invalid_request', 'use POST')
@@ -268,18 +269,15 @@ async function exchangeCode(
   const wantsRefresh = q.refresh !== 'none' &&
     (q.issuesRefreshToken?.({ ...ttl, firstGrant }) ?? true)
   const expiresIn = q.accessTtl(ttl)
+  // Slack: bot scopes get the top-level (bot) token, user scopes a user token under authed_user.
+  const userPrefix = { tokenPrefix: { ...q.tokenPrefix, access: q.tokenPrefix.user ?? '' } }
+  const userOnly = grant.scopes.length === 0 && grant.userScopes.length > 0
   return {
-    accessToken: mintAccess(ctx, q, grant, expiresIn),
+    accessToken: mintAccess(ctx, userOnly && q.tokenPrefix.user ? userPrefix : q, grant, expiresIn),
     refreshToken: wantsRefresh ? mintRefresh(ctx, q, grant) : null,
     expiresIn,
-    // Slack: bot scopes get the top-level token, user scopes a user token under authed_user.
     userAccessToken: grant.scopes.length && grant.userScopes.length
-      ? mintAccess(
-        ctx,
-        { ...q, tokenPrefix: { ...q.tokenPrefix, access: 'xoxp-' } },
-        grant,
-        expiresIn,
-      )
+      ? mintAccess(ctx, userPrefix, grant, expiresIn)
       : null,
     scopes: grant.scopes,
     userScopes: grant.userScopes,
@@ -330,7 +328,12 @@ function refresh(
   }
 }
 
-function mintAccess(ctx: SimContext, q: OAuth2Quirks, grant: Grant, ttl: number | null): string {
+export function mintAccess(
+  ctx: SimContext,
+  q: Pick<OAuth2Quirks, 'tokenPrefix'>,
+  grant: Grant,
+  ttl: number | null,
+): string {
   const t = ctx.world.secret(q.tokenPrefix.access, 48)
   ctx.world.accessTokens.set(t, {
     grantId: grant.id,
@@ -340,7 +343,11 @@ function mintAccess(ctx: SimContext, q: OAuth2Quirks, grant: Grant, ttl: number 
   return t
 }
 
-function mintRefresh(ctx: SimContext, q: OAuth2Quirks, grant: Grant): string {
+export function mintRefresh(
+  ctx: SimContext,
+  q: Pick<OAuth2Quirks, 'tokenPrefix'>,
+  grant: Grant,
+): string {
   const t = ctx.world.secret(q.tokenPrefix.refresh, 48)
   ctx.world.refreshTokens.set(t, { grantId: grant.id, alive: true })
   return t
