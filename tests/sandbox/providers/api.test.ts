@@ -41,6 +41,8 @@ interface ApiCase {
   /** The next page's call from a response, or null at the end. */
   next(res: Res, f: Fixture, previous: Call): Call | null
   ids(res: Res): string[]
+  /** Page-number and offset APIs: what the second page's URL must say. */
+  secondPage?: RegExp
   create(f: Fixture): Call
   createStatus: number
   expired: { status: number; check(res: Res): void }
@@ -254,6 +256,7 @@ const CASES: ApiCase[] = [
     first: () => ({ url: 'https://api.github.com/user/repos?per_page=3' }),
     next: (r) => follow(/<([^>]+)>; rel="next"/.exec(r.headers.get('link') ?? '')?.[1]),
     ids: (r) => r.body.map((repo: Json) => String(repo.id)),
+    secondPage: /[?&]page=2(&|$)/,
     create: () => ({
       method: 'POST',
       url: 'https://api.github.com/user/repos',
@@ -280,6 +283,7 @@ const CASES: ApiCase[] = [
         }
         : null,
     ids: (r) => r.body.map((p: Json) => String(p.id)),
+    secondPage: /[?&]page=2(&|$)/,
     create: () => ({
       method: 'POST',
       url: 'https://gitlab.com/api/v4/projects',
@@ -306,6 +310,7 @@ const CASES: ApiCase[] = [
     }),
     next: (r) => follow(r.body.isLast ? null : r.body.nextPage),
     ids: (r) => r.body.values.map((p: Json) => p.id),
+    secondPage: /[?&]startAt=3(&|$)/,
     create: (f) => ({
       method: 'POST',
       url: `https://api.atlassian.com/ex/jira/${f.cloudId}/rest/api/3/issue`,
@@ -359,6 +364,7 @@ const CASES: ApiCase[] = [
       return offset < r.body.total ? { url: url.toString() } : null
     },
     ids: (r) => r.body.data.map((w: Json) => w.id),
+    secondPage: /[?&]offset=3(&|$)/,
     create: () => ({
       method: 'POST',
       url: 'https://wd2-impl-services1.workday.com/ccx/api/v1/acme/workers',
@@ -410,6 +416,7 @@ const CASES: ApiCase[] = [
     first: () => ({ url: 'https://acme.zendesk.com/api/v2/users.json?per_page=3' }),
     next: (r) => follow(r.body.next_page),
     ids: (r) => r.body.users.map((u: Json) => String(u.id)),
+    secondPage: /[?&]page=2(&|$)/,
     create: () => ({
       method: 'POST',
       url: 'https://acme.zendesk.com/api/v2/tickets.json',
@@ -465,7 +472,9 @@ for (const kase of CASES) {
         const res = await send(sim, call, f, kase)
         assert.equal(res.status, 200, JSON.stringify(res.body))
         seen.push(...kase.ids(res))
-        call = kase.next(res, f, call)
+        const next: Call | null = kase.next(res, f, call)
+        if (pages === 0 && kase.secondPage) assert.match(next?.url ?? '', kase.secondPage)
+        call = next
         assert.ok(++pages <= 10, 'pagination ends')
       }
       assert.equal(seen.length, 7)
