@@ -3,7 +3,14 @@
 // 1.0a signature, Basic ISU or API key) and failing in the provider's own error shapes.
 
 import type { Routed, SimContext } from './context.ts'
-import { accountParam, basicCredentials, bearerToken, readBody, toResponse } from './http.ts'
+import {
+  accountParam,
+  basicCredentials,
+  bearerToken,
+  readBody,
+  requestParams,
+  toResponse,
+} from './http.ts'
 import { oauthHeaderParams, verifySignature } from './oauth1.ts'
 import type {
   ApiContext,
@@ -107,8 +114,7 @@ export async function handleApi(
       throw new ApiFailure('not-found', 'No site with this cloud id is accessible.')
     }
     routed.note.account = caller.account.key
-    const params = new URLSearchParams(routed.realUrl.search)
-    for (const [k, v] of body.params) params.set(k, v)
+    const params = requestParams(routed.realUrl, body)
     const actx: ApiContext = {
       world: ctx.world,
       account: caller.account,

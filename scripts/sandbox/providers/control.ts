@@ -52,18 +52,8 @@ export interface IssuedFixture {
   tokenSecret: string | null
 }
 
-export interface AccountInfo {
-  provider: string
-  key: string
-  name: string
-  number: number
-  uuid: string
-  userName: string
-  userEmail: string
-  isu: { username: string; password: string }
-  apiKeys: string[]
-  items: number
-}
+/** An account as the control API shows it: its records counted, not listed. */
+export type AccountInfo = Omit<Account, 'items' | 'nextItemId'> & { items: number }
 
 export interface GrantInfo {
   id: string

@@ -12,6 +12,7 @@ import {
   type ParsedBody,
   readBody,
   redirect,
+  requestParams,
   s256,
   toResponse,
 } from './http.ts'
@@ -119,8 +120,7 @@ export async function token(
 ): Promise<Response> {
   routed.note.endpoint = 'oauth.token'
   const body = await readBody(req)
-  const params = new URLSearchParams(routed.realUrl.search)
-  for (const [k, v] of body.params) params.set(k, v)
+  const params = requestParams(routed.realUrl, body)
   const grantType = params.get('grant_type') ??
     (q.grantTypeOptional ? 'authorization_code' : '')
   const answer = (reply: Reply) => toResponse(asForm(q, req, reply))
@@ -365,8 +365,7 @@ export async function revoke(
 ): Promise<Response> {
   routed.note.endpoint = 'oauth.revoke'
   const body = await readBody(req)
-  const params = new URLSearchParams(routed.realUrl.search)
-  for (const [k, v] of body.params) params.set(k, v)
+  const params = requestParams(routed.realUrl, body)
   const w = ctx.world
   if (r.clientAuth !== 'none') {
     try {
