@@ -671,6 +671,7 @@ const slack: ProviderQuirks = {
           return slackError(c.message ?? 'invalid_arguments')
       }
     },
+    revoked: () => slackError('token_revoked'),
   },
 }
 

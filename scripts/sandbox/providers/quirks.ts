@@ -205,6 +205,8 @@ export interface ApiQuirks {
   /** Identity lookups the post-connect hooks use and other one-off routes. */
   routes?: RouteQuirks[]
   error(kind: ApiErrorKind, ctx: ApiErrorContext): Reply
+  /** A revoked or killed token, where the provider tells it apart from an unknown one (Slack). */
+  revoked?(ctx: ApiErrorContext): Reply
   /** Headers on every API answer (GitHub's x-ratelimit-*). */
   headers?(now: number): Record<string, string>
 }

@@ -499,3 +499,58 @@ Deno.test('HubSpot: tokens expire after 30 minutes; revoking leaves access token
     assert.equal((await expired.json()).category, 'EXPIRED_AUTHENTICATION')
   })
 })
+
+Deno.test('a code or refresh token of one subdomain is not valid at another’s token URL', async () => {
+  await withSimulator(async (sim) => {
+    const client = registerClient(sim, 'zendesk', { requirePkce: false })
+    const got = await code(
+      sim,
+      'zendesk',
+      'https://acme.zendesk.com/oauth/authorizations/new',
+      client,
+      {
+        response_type: 'code',
+      },
+    )
+    const fields = {
+      grant_type: 'authorization_code',
+      code: got.code!,
+      redirect_uri: simulatorCallback('zendesk'),
+      expires_in: '600',
+      ...bodyCreds(client),
+    }
+    const elsewhere = await post(sim, 'https://globex.zendesk.com/oauth/tokens', { json: fields })
+    assert.equal(elsewhere.body.error, 'invalid_grant')
+    const home = await post(sim, 'https://acme.zendesk.com/oauth/tokens', { json: fields })
+    assert.equal(home.status, 200)
+    const refresh = {
+      grant_type: 'refresh_token',
+      refresh_token: home.body.refresh_token,
+      ...bodyCreds(client),
+    }
+    const refreshElsewhere = await post(sim, 'https://globex.zendesk.com/oauth/tokens', {
+      json: refresh,
+    })
+    assert.equal(refreshElsewhere.body.error, 'invalid_grant')
+    assert.equal(
+      (await post(sim, 'https://acme.zendesk.com/oauth/tokens', { json: refresh })).status,
+      200,
+    )
+  })
+})
+
+Deno.test('Slack tells a revoked token from an unknown one', async () => {
+  await withSimulator(async (sim) => {
+    const t = sim.control.issueTokens('slack', 'acme', { scopes: ['channels:read'] })
+    const test = async (token: string) => {
+      const res = await fetch(viaSimulator(sim, 'https://slack.com/api/auth.test'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      })
+      return (await res.json()).error
+    }
+    assert.equal(await test('xoxb-unknown'), 'invalid_auth')
+    sim.control.killGrants('slack', 'acme')
+    assert.equal(await test(t.accessToken), 'token_revoked')
+  })
+})
