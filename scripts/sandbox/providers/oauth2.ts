@@ -243,7 +243,9 @@ async function exchangeCode(
   if (ctx.now() > code.expiresAt) {
     throw new TokenError('invalid_grant', 'the authorization code has expired')
   }
-  if (code.redirectUri !== null && params.get('redirect_uri') !== code.redirectUri) {
+  const sent = params.get('redirect_uri')
+  const skipped = sent === null && q.redirectUriOptional
+  if (code.redirectUri !== null && !skipped && sent !== code.redirectUri) {
     throw new TokenError('redirect_uri_mismatch', 'redirect_uri does not match the authorize call')
   }
   if (code.challenge) {

@@ -87,6 +87,8 @@ export interface OAuth2Quirks {
   issuesRefreshToken?(ctx: TtlContext & { firstGrant: boolean }): boolean
   /** GitHub and Slack: a code exchange without `grant_type` is fine. */
   grantTypeOptional?: boolean
+  /** GitHub and Slack: the code exchange may leave out `redirect_uri` (if sent, it must match). */
+  redirectUriOptional?: boolean
   /** GitHub: the token response is form-encoded unless the request accepts JSON. */
   formResponseUnlessAcceptJson?: boolean
   tokenResponse(t: IssuedTokens): Record<string, unknown>

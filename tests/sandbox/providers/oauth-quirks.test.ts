@@ -410,11 +410,8 @@ Deno.test('GitHub answers form-encoded unless asked for JSON, and errors with HT
     const got = await code(sim, 'github', 'https://github.com/login/oauth/authorize', client, {
       scope: 'repo',
     })
-    const fields = {
-      code: got.code!,
-      redirect_uri: simulatorCallback('github'),
-      ...bodyCreds(client),
-    }
+    // Neither grant_type nor redirect_uri is needed at GitHub's token endpoint.
+    const fields = { code: got.code!, ...bodyCreds(client) }
     const res = await post(sim, 'https://github.com/login/oauth/access_token', { form: fields })
     assert.equal(res.status, 200)
     assert.match(res.type, /application\/x-www-form-urlencoded/)
@@ -552,5 +549,27 @@ Deno.test('Slack tells a revoked token from an unknown one', async () => {
     assert.equal(await test('xoxb-unknown'), 'invalid_auth')
     sim.control.killGrants('slack', 'acme')
     assert.equal(await test(t.accessToken), 'token_revoked')
+  })
+})
+
+Deno.test('the code exchange needs the authorize call’s redirect_uri where the provider does', async () => {
+  await withSimulator(async (sim) => {
+    const client = registerClient(sim, 'hubspot', { requirePkce: false })
+    const exchange = async (redirect: Record<string, string>) => {
+      const got = await code(sim, 'hubspot', HUBSPOT_AUTHORIZE, client, { scope: 'oauth' })
+      return await post(sim, HUBSPOT_TOKEN, {
+        form: {
+          grant_type: 'authorization_code',
+          code: got.code!,
+          ...redirect,
+          ...bodyCreds(client),
+        },
+      })
+    }
+    const missing = await exchange({})
+    assert.deepEqual([missing.status, missing.body.status], [400, 'BAD_REDIRECT_URI'])
+    const other = await exchange({ redirect_uri: 'http://127.0.0.1:9/elsewhere' })
+    assert.equal(other.body.status, 'BAD_REDIRECT_URI')
+    assert.equal((await exchange({ redirect_uri: simulatorCallback('hubspot') })).status, 200)
   })
 })
