@@ -132,6 +132,7 @@ export async function handleApi(
       pathParams: { ...routed.params, ...found.params },
       now,
       token: caller.token,
+      publicUrl: routed.publicUrl,
     }
     let reply: Reply
     if (found.kind === 'route') {
@@ -296,14 +297,14 @@ function list(l: ListQuirks, ctx: ApiContext, continued: boolean, provider: stri
     : l.position === 'page'
     ? String(Math.floor(offset / limit) + 2)
     : String(end)
-  let nextUrl: string | null = null
+  let nextRealUrl: string | null = null
   if (next !== null && !continued) {
     const url = new URL(ctx.url)
     url.searchParams.set(l.positionParam, next)
     if (!url.searchParams.has(l.limitParam) && l.position !== 'cursor') {
       url.searchParams.set(l.limitParam, String(limit))
     }
-    nextUrl = url.toString()
+    nextRealUrl = url.toString()
   }
   const page: ListPage = {
     items: items.slice(offset, end),
@@ -311,7 +312,8 @@ function list(l: ListQuirks, ctx: ApiContext, continued: boolean, provider: stri
     limit,
     offset,
     total: items.length,
-    nextUrl,
+    nextUrl: nextRealUrl && ctx.publicUrl(nextRealUrl),
+    nextRealUrl,
   }
   return l.render(page, ctx)
 }

@@ -274,7 +274,8 @@ const pipedrive: ProviderQuirks = {
       ...rfcTokens(t),
       // Scopes live on the app; the token reports them.
       scope: t.scopes.length ? t.scopes.join(' ') : 'base contacts:full',
-      api_domain: `https://${t.account.key}.pipedrive.com`,
+      // The API base the client stores: on the simulator, where the client can reach it.
+      api_domain: t.publicUrl(`https://${t.account.key}.pipedrive.com`),
     }),
     revoke: {
       method: 'POST',
@@ -756,7 +757,8 @@ const asana: ProviderQuirks = {
           next_page: p.next && p.nextUrl
             ? {
               offset: p.next,
-              path: new URL(p.nextUrl).pathname.replace('/api/1.0', '') + new URL(p.nextUrl).search,
+              path: new URL(p.nextRealUrl!).pathname.replace('/api/1.0', '') +
+                new URL(p.nextRealUrl!).search,
               uri: p.nextUrl,
             }
             : null,
@@ -1469,7 +1471,7 @@ const jira: ProviderQuirks = {
       position: 'offset',
       render: (p, ctx) => ({
         body: {
-          self: ctx.url.toString(),
+          self: ctx.publicUrl(ctx.url.toString()),
           ...(p.nextUrl ? { nextPage: p.nextUrl } : {}),
           maxResults: p.limit,
           startAt: p.offset,
@@ -1674,7 +1676,7 @@ const bamboohr: ProviderQuirks = {
       render: (i, ctx) => ({
         status: 201,
         body: '',
-        headers: { location: `${ctx.url.origin}${ctx.url.pathname}/${i.id}` },
+        headers: { location: ctx.publicUrl(`${ctx.url.origin}${ctx.url.pathname}/${i.id}`) },
       }),
     },
     // BambooHR throttles with 503 + Retry-After.
@@ -1999,7 +2001,7 @@ const zendesk: ProviderQuirks = {
           body: {
             users: p.items.map((i) => zendeskUser(i, ctx.account)),
             next_page: p.nextUrl,
-            previous_page: page > 1 ? prev.toString() : null,
+            previous_page: page > 1 ? ctx.publicUrl(prev.toString()) : null,
             count: p.total,
           },
         }

@@ -81,7 +81,7 @@ export interface ProviderSummary {
 export interface SimulatorControl {
   readonly baseUrl: string
   setBaseUrl(url: string): void
-  /** `https://slack.com/api/auth.test` → `<base>/slack.com/api/auth.test`. */
+  /** `https://slack.com/api/auth.test` → `<base>/slack.com/api/auth.test` (idempotent). */
   simulatorUrl(realUrl: string): string
   now(): number
   advanceClock(ms: number): void
@@ -147,8 +147,11 @@ export function createControl(d: ControlDeps): SimulatorControl {
     return a
   }
   const simulatorUrl = (real: string) => {
-    const u = new URL(real)
-    return `${d.baseUrl()}/${u.host}${u.pathname}${u.search}`
+    // Already on the simulator (a URL it handed out): unchanged.
+    if (real.startsWith(`${d.baseUrl()}/`)) return real
+    const m = /^https:\/\/(.+)$/i.exec(real)
+    if (!m) throw new Error(`not an https URL: ${real}`)
+    return `${d.baseUrl()}/${m[1]}`
   }
   const grantsOf = (provider: string, account?: string) =>
     [...world().grants.values()].filter((g) =>

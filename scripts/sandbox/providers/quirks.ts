@@ -39,6 +39,8 @@ export interface IssuedTokens {
   account: Account
   client: Client
   grantType: 'authorization_code' | 'refresh_token'
+  /** Where a client reaches a real URL (Pipedrive's `api_domain` is stored as the API base). */
+  publicUrl(realUrl: string): string
 }
 
 /** What decides an access token's lifetime: the token request's parameters and the client. */
@@ -150,6 +152,8 @@ export interface ApiContext {
   now: number
   /** The Bearer/OAuth token the call used, when it used one. */
   token: string | null
+  /** Where a client reaches a real URL: `https://<host>/<path>` → `<simulator>/<host>/<path>`. */
+  publicUrl(realUrl: string): string
 }
 
 export interface ListPage {
@@ -159,8 +163,12 @@ export interface ListPage {
   limit: number
   offset: number
   total: number
-  /** The real-host URL of the next page (same query, position replaced), or null. */
+  /**
+   * The next page's URL (same query, position replaced) where a client can follow it (on the
+   * simulator), or null; `nextRealUrl` is the same on the real host.
+   */
   nextUrl: string | null
+  nextRealUrl: string | null
 }
 
 export interface ListQuirks {

@@ -178,6 +178,7 @@ export function createProviderSimulator(opts: ProviderSimulatorOptions = {}): Pr
         ownUrl: own,
         params: match.params,
         note,
+        publicUrl: control.simulatorUrl,
       }
       const endpoint = route.kind
       const tripped = faults.take({ provider: route.provider.id, endpoint, path })
