@@ -274,8 +274,9 @@ const pipedrive: ProviderQuirks = {
       ...rfcTokens(t),
       // Scopes live on the app; the token reports them.
       scope: t.scopes.length ? t.scopes.join(' ') : 'base contacts:full',
-      // The API base the client stores: on the simulator, where the client can reach it.
-      api_domain: t.publicUrl(`https://${t.account.key}.pipedrive.com`),
+      // The real company host: a client derives its API base from it (and rewrites that to the
+      // simulator like any other provider URL).
+      api_domain: `https://${t.account.key}.pipedrive.com`,
     }),
     revoke: {
       method: 'POST',

@@ -137,10 +137,8 @@ export async function token(
     let issued: IssuedTokens
     if (grantType === 'authorization_code') {
       issued = await exchangeCode(ctx, q, client, params, accountParam(routed.params))
-      issued.publicUrl = routed.publicUrl
     } else if (grantType === 'refresh_token') {
       issued = refresh(ctx, q, client, params, accountParam(routed.params))
-      issued.publicUrl = routed.publicUrl
     } else {
       throw new TokenError('unsupported_grant_type', `grant_type '${grantType}' is not supported`)
     }
@@ -296,7 +294,6 @@ async function exchangeCode(
     account,
     client,
     grantType: 'authorization_code',
-    publicUrl: (url) => url,
   }
 }
 
@@ -339,7 +336,6 @@ function refresh(
     account,
     client,
     grantType: 'refresh_token',
-    publicUrl: (url) => url,
   }
 }
 

@@ -39,8 +39,6 @@ export interface IssuedTokens {
   account: Account
   client: Client
   grantType: 'authorization_code' | 'refresh_token'
-  /** Where a client reaches a real URL (Pipedrive's `api_domain` is stored as the API base). */
-  publicUrl(realUrl: string): string
 }
 
 /** What decides an access token's lifetime: the token request's parameters and the client. */

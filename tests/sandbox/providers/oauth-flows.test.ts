@@ -92,8 +92,7 @@ const FLOWS: Flow[] = [
     format: 'form',
     clientAuth: 'basic',
     tokens: (b) => {
-      // The company's API base, on the simulator (as instance_url is on the Salesforce sandbox).
-      assert.match(b.api_domain, /^http:\/\/127\.0\.0\.1:\d+\/acme\.pipedrive\.com$/)
+      assert.equal(b.api_domain, 'https://acme.pipedrive.com')
       assert.equal(b.expires_in, 3599)
       return { access: b.access_token, refresh: b.refresh_token }
     },
