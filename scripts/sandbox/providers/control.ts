@@ -107,6 +107,11 @@ export interface SimulatorControl {
   /** Kills grants: refresh → invalid_grant, access tokens → 401; returns the count. */
   killGrants(provider: string, account?: string): number
   grants(provider: string): GrantInfo[]
+  /**
+   * What kills a non-OAuth connection: new Workday ISU passwords and no API keys (of one account,
+   * or all); returns the accounts changed.
+   */
+  resetCredentials(provider: string, account?: string): number
   injectFault(spec: ProviderFaultSpec): ProviderFaultInfo
   listFaults(): ProviderFaultInfo[]
   clearFaults(): void
@@ -305,6 +310,17 @@ export function createControl(d: ControlDeps): SimulatorControl {
       const live = grantsOf(provider, account).filter((g) => g.alive)
       for (const g of live) world().killGrant(g.id)
       return live.length
+    },
+    resetCredentials(provider, key) {
+      quirks(provider)
+      const accounts = key === undefined
+        ? world().accountsOf(provider)
+        : [mustAccount(provider, key)]
+      for (const a of accounts) {
+        a.isu = { ...a.isu, password: world().secret('isu-', 24) }
+        a.apiKeys = []
+      }
+      return accounts.length
     },
     grants(provider) {
       quirks(provider)

@@ -592,6 +592,13 @@ Deno.test('API keys and Workday ISU credentials authenticate where the provider 
     )
     // The request log never holds an API key.
     assert.ok(!JSON.stringify(c.requests()).includes(pipedrive))
+    // Reset credentials: the old ISU password and API keys stop working.
+    assert.equal(c.resetCredentials('workday', 'acme'), 1)
+    assert.equal(await get(workers, basic(isu.username, isu.password)), 401)
+    const fresh = c.account('workday', 'acme').isu
+    assert.equal(await get(workers, basic(fresh.username, fresh.password)), 200)
+    c.resetCredentials('gitlab')
+    assert.equal(await get('https://gitlab.com/api/v4/user', { 'private-token': gitlab }), 401)
   })
 })
 
