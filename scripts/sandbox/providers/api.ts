@@ -9,6 +9,7 @@ import {
   bearerToken,
   readBody,
   requestParams,
+  safeDecode,
   toResponse,
 } from './http.ts'
 import { oauthHeaderParams, verifySignature } from './oauth1.ts'
@@ -38,7 +39,9 @@ function matchPath(template: string, path: string): Record<string, string> | nul
   })
   const m = new RegExp(`^${pattern}/?$`).exec(path)
   if (!m) return null
-  return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])]))
+  const values = names.map((_n, i) => safeDecode(m[i + 1]))
+  if (values.some((v) => v === null)) return null
+  return Object.fromEntries(names.map((n, i) => [n, values[i]!]))
 }
 
 const methodMatches = (want: string, got: string) => want === 'ANY' || want === got

@@ -25,7 +25,7 @@ export interface RegisterClientOptions {
   clientId?: string
   clientSecret?: string
   redirectUris?: string[]
-  /** Default: true where the provider does PKCE (see requiresPkce in simulator.ts). */
+  /** Default: true where the provider does PKCE (see requiresPkce). */
   requirePkce?: boolean
   /** null (default): the simulator's autoApprove setting. */
   autoApprove?: boolean | null
@@ -138,6 +138,16 @@ function quirks(id: string): ProviderQuirks {
   return p
 }
 
+/**
+ * Stricter than the real providers on purpose: where the facts say our client sends PKCE, the
+ * simulator's clients refuse an authorization without it, so a registry entry that forgot PKCE
+ * fails. Register a client with `requirePkce: false` to model the provider's tolerance.
+ */
+export function requiresPkce(p: ProviderQuirks): boolean {
+  const q = p.auth.kind === 'oauth2' ? p.auth : p.oauthVariant
+  return q?.pkce === 'S256'
+}
+
 function accountInfo(a: Account): AccountInfo {
   const { items, nextItemId: _next, ...rest } = a
   return { ...rest, isu: { ...a.isu }, apiKeys: [...a.apiKeys], items: items.length }
@@ -209,13 +219,12 @@ export function createControl(d: ControlDeps): SimulatorControl {
       const w = world()
       const clientId = o.clientId ?? w.secret(`${provider}-`, 24)
       if (w.clients.has(clientId)) throw new Error(`client '${clientId}' already exists`)
-      const q = p.auth.kind === 'oauth2' ? p.auth : p.oauthVariant
       const client: Client = {
         provider,
         clientId,
         clientSecret: o.clientSecret ?? w.secret('', 40),
         redirectUris: o.redirectUris ?? [],
-        requirePkce: o.requirePkce ?? q?.pkce === 'S256',
+        requirePkce: o.requirePkce ?? requiresPkce(p),
         autoApprove: o.autoApprove ?? null,
         tokenRotation: o.tokenRotation ?? false,
       }
