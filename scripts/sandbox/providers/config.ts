@@ -534,11 +534,13 @@ const slack: ProviderQuirks = {
     kind: 'oauth2',
     authorizeUrl: 'https://slack.com/oauth/v2/authorize',
     tokenUrl: 'https://slack.com/api/oauth.v2.access',
+    grantTypeOptional: true,
+    redirectUriOptional: true,
     pkce: 'none',
     clientAuth: 'either',
     tokenFormat: 'form',
     scopeSeparator: ',',
-    tokenPrefix: { access: 'xoxb-', refresh: 'xoxe-1-' },
+    tokenPrefix: { access: 'xoxb-', refresh: 'xoxe-1-', user: 'xoxp-' },
     // Tokens never expire unless the app opted into token rotation (12 hours then).
     accessTtl: ({ client }) => (client.tokenRotation ? 43200 : null),
     refresh: 'rotating',
@@ -670,6 +672,7 @@ const slack: ProviderQuirks = {
           return slackError(c.message ?? 'invalid_arguments')
       }
     },
+    revoked: () => slackError('token_revoked'),
   },
 }
 
@@ -929,7 +932,7 @@ const notion: ProviderQuirks = {
         default:
           return notionError(
             400,
-            c.message?.startsWith('Notion-Version') ? 'missing_version' : 'validation_error',
+            /^notion-version/i.test(c.message ?? '') ? 'missing_version' : 'validation_error',
             c.message ?? 'Invalid request.',
           )
       }
@@ -1124,6 +1127,8 @@ const github: ProviderQuirks = {
     kind: 'oauth2',
     authorizeUrl: 'https://github.com/login/oauth/authorize',
     tokenUrl: 'https://github.com/login/oauth/access_token',
+    grantTypeOptional: true,
+    redirectUriOptional: true,
     pkce: 'S256',
     clientAuth: 'either',
     tokenFormat: 'either',

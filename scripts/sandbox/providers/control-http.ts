@@ -37,6 +37,17 @@ export function createControlHttp(c: SimulatorControl): (req: Request) => Promis
     ['POST', /^\/providers\/([^/]+)\/accounts\/([^/]+)\/api-keys$/, (m) => ({
       apiKey: c.createApiKey(m[1], m[2]),
     })],
+    [
+      'POST',
+      /^\/providers\/([^/]+)\/accounts\/([^/]+)\/tokens$/,
+      (m, b) =>
+        c.issueTokens(m[1], m[2], {
+          clientId: optionalString(b.clientId),
+          scopes: Array.isArray(b.scopes) ? b.scopes.map(String) : undefined,
+          authorizeParams: b.authorizeParams as Record<string, string> | undefined,
+          tokenParams: b.tokenParams as Record<string, string> | undefined,
+        }),
+    ],
     ['POST', /^\/providers\/([^/]+)\/expire-access-tokens$/, (m, b) => ({
       expired: c.expireAccessTokens(m[1], optionalString(b.account)),
     })],
@@ -78,7 +89,7 @@ export function createControlHttp(c: SimulatorControl): (req: Request) => Promis
       }
       try {
         const created = req.method === 'POST' &&
-          /\/(clients|accounts|api-keys)$|^\/faults$/.test(sub)
+          /\/(clients|accounts|api-keys|tokens)$|^\/faults$/.test(sub)
         return toResponse({ status: created ? 201 : 200, body: handler(m, body, url) ?? null })
       } catch (e) {
         return toResponse({

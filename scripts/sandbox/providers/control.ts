@@ -7,7 +7,19 @@ import type { SimContext } from './context.ts'
 import type { ProviderFaultInfo, ProviderFaults, ProviderFaultSpec } from './faults.ts'
 import type { ProviderQuirks } from './quirks.ts'
 import type { ProviderLogFilter, ProviderRequest, ProviderRequestLog } from './request-log.ts'
-import type { Account, Client, ItemRecord } from './world.ts'
+import { mintAccess, mintRefresh } from './oauth2.ts'
+import type { Account, Client, Grant, ItemRecord } from './world.ts'
+
+/** Stands in for a client when a fixture grant has none (lifetimes that depend on it). */
+const DEFAULT_FIXTURE_CLIENT: Client = {
+  provider: '',
+  clientId: 'fixture',
+  clientSecret: '',
+  redirectUris: [],
+  requirePkce: false,
+  autoApprove: null,
+  tokenRotation: false,
+}
 
 export interface RegisterClientOptions {
   clientId?: string
@@ -21,18 +33,27 @@ export interface RegisterClientOptions {
   tokenRotation?: boolean
 }
 
-export interface AccountInfo {
-  provider: string
-  key: string
-  name: string
-  number: number
-  uuid: string
-  userName: string
-  userEmail: string
-  isu: { username: string; password: string }
-  apiKeys: string[]
-  items: number
+export interface IssueTokensOptions {
+  clientId?: string
+  scopes?: string[]
+  /** As if sent to authorize (Google `access_type`, Dropbox `token_access_type`). */
+  authorizeParams?: Record<string, string>
+  /** As if sent to the token endpoint (Zendesk `expires_in`). */
+  tokenParams?: Record<string, string>
 }
+
+export interface IssuedFixture {
+  grantId: string
+  clientId: string
+  accessToken: string
+  refreshToken: string | null
+  /** Seconds, or null when the token does not expire. */
+  expiresIn: number | null
+  tokenSecret: string | null
+}
+
+/** An account as the control API shows it: its records counted, not listed. */
+export type AccountInfo = Omit<Account, 'items' | 'nextItemId'> & { items: number }
 
 export interface GrantInfo {
   id: string
@@ -75,6 +96,12 @@ export interface SimulatorControl {
   items(provider: string, key: string): ItemRecord[]
   /** A new API key (BambooHR key, Zendesk API token, Pipedrive api_token, GitLab PAT). */
   createApiKey(provider: string, key: string): string
+  /**
+   * A connected grant without the browser dance, for fixtures: tokens as the provider would
+   * issue them (lifetime, refresh token) for `account`, owned by `clientId` (default: the
+   * provider's first client). Trello tokens come with their OAuth 1.0a `tokenSecret`.
+   */
+  issueTokens(provider: string, account: string, opts?: IssueTokensOptions): IssuedFixture
   /** Makes the provider's live access tokens expired (of one account, or all); returns the count. */
   expireAccessTokens(provider: string, account?: string): number
   /** Kills grants: refresh → invalid_grant, access tokens → 401; returns the count. */
@@ -215,6 +242,49 @@ export function createControl(d: ControlDeps): SimulatorControl {
       const apiKey = world().secret('key_', 40)
       a.apiKeys.push(apiKey)
       return apiKey
+    },
+    issueTokens(provider, key, o = {}) {
+      const p = quirks(provider)
+      const account = mustAccount(provider, key)
+      const w = world()
+      const clientId = o.clientId ??
+        [...w.clients.values()].find((c) => c.provider === provider)?.clientId ?? 'fixture'
+      const client = w.clients.get(clientId)
+      if (o.clientId && client?.provider !== provider) {
+        throw new Error(`no ${provider} client '${o.clientId}'`)
+      }
+      const grant: Grant = {
+        id: w.secret('grant_', 16),
+        provider,
+        clientId,
+        accountKey: account.key,
+        scopes: o.scopes ?? [],
+        userScopes: [],
+        authorizeParams: o.authorizeParams ?? {},
+        alive: true,
+        createdAt: d.ctx.now(),
+      }
+      w.grants.set(grant.id, grant)
+      const q = p.auth.kind === 'oauth2' ? p.auth : p.oauthVariant
+      const prefix = { tokenPrefix: q?.tokenPrefix ?? { access: '', refresh: '' } }
+      const ttl = {
+        params: new URLSearchParams(o.tokenParams),
+        client: client ?? { ...DEFAULT_FIXTURE_CLIENT, provider, clientId },
+        grant,
+      }
+      // Trello tokens last 30 days unless authorized with expiration=never.
+      const oauth1Ttl = o.authorizeParams?.expiration === 'never' ? null : 30 * 86400
+      const expiresIn = q ? q.accessTtl(ttl) : p.auth.kind === 'oauth1' ? oauth1Ttl : null
+      const withRefresh = q !== undefined && q.refresh !== 'none' &&
+        (q.issuesRefreshToken?.({ ...ttl, firstGrant: true }) ?? true)
+      const accessToken = mintAccess(d.ctx, prefix, grant, expiresIn)
+      let tokenSecret: string | null = null
+      if (p.auth.kind === 'oauth1') {
+        tokenSecret = w.secret('', 32)
+        w.accessTokens.get(accessToken)!.secret = tokenSecret
+      }
+      const refreshToken = withRefresh ? mintRefresh(d.ctx, prefix, grant) : null
+      return { grantId: grant.id, clientId, accessToken, refreshToken, expiresIn, tokenSecret }
     },
     expireAccessTokens(provider, account) {
       const ids = new Set(grantsOf(provider, account).map((g) => g.id))

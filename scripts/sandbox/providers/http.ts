@@ -64,6 +64,13 @@ export async function readBody(req: Request): Promise<ParsedBody> {
   return { ...empty, format: 'other' }
 }
 
+/** The query string and the body's fields together, the body winning (as OAuth servers read them). */
+export function requestParams(url: URL, body: ParsedBody): URLSearchParams {
+  const params = new URLSearchParams(url.search)
+  for (const [k, v] of body.params) params.set(k, v)
+  return params
+}
+
 /** `Authorization: Basic` as `[user, password]` (percent-decoded as RFC 6749 §2.3.1 says). */
 export function basicCredentials(req: Request): [string, string] | null {
   const m = /^Basic\s+(\S+)$/i.exec(req.headers.get('authorization') ?? '')

@@ -6,12 +6,14 @@ import { rfcTokenError } from './config.ts'
 import { startConsent, submitConsent } from './consent.ts'
 import type { Routed, SimContext } from './context.ts'
 import {
+  accountParam,
   basicCredentials,
   bearerToken,
   compileTemplate,
   type ParsedBody,
   readBody,
   redirect,
+  requestParams,
   s256,
   toResponse,
 } from './http.ts'
@@ -119,9 +121,9 @@ export async function token(
 ): Promise<Response> {
   routed.note.endpoint = 'oauth.token'
   const body = await readBody(req)
-  const params = new URLSearchParams(routed.realUrl.search)
-  for (const [k, v] of body.params) params.set(k, v)
-  const grantType = params.get('grant_type') ?? ''
+  const params = requestParams(routed.realUrl, body)
+  const grantType = params.get('grant_type') ??
+    (q.grantTypeOptional ? 'authorization_code' : '')
   const answer = (reply: Reply) => toResponse(asForm(q, req, reply))
   try {
     if (req.method !== 'POST') throw new TokenError('invalid_request', 'use POST')
@@ -134,9 +136,9 @@ export async function token(
     }
     let issued: IssuedTokens
     if (grantType === 'authorization_code') {
-      issued = await exchangeCode(ctx, q, client, params)
+      issued = await exchangeCode(ctx, q, client, params, accountParam(routed.params))
     } else if (grantType === 'refresh_token') {
-      issued = refresh(ctx, q, client, params)
+      issued = refresh(ctx, q, client, params, accountParam(routed.params))
     } else {
       throw new TokenError('unsupported_grant_type', `grant_type '${grantType}' is not supported`)
     }
@@ -216,15 +218,21 @@ function authenticate(
   return client
 }
 
+/**
+ * `hostAccount`: the account a subdomain token URL names (Zendesk, BambooHR, Workday); a code or
+ * refresh token of another account is not valid there.
+ */
 async function exchangeCode(
   ctx: SimContext,
   q: OAuth2Quirks,
   client: Client,
   params: URLSearchParams,
+  hostAccount: string | null,
 ): Promise<IssuedTokens> {
   const w = ctx.world
   const code = w.codes.get(params.get('code') ?? '')
-  if (!code || code.clientId !== client.clientId) {
+  const elsewhere = hostAccount !== null && code?.accountKey !== hostAccount
+  if (!code || code.clientId !== client.clientId || elsewhere) {
     throw new TokenError('invalid_grant', 'the authorization code is invalid')
   }
   if (code.used) {
@@ -235,7 +243,9 @@ async function exchangeCode(
   if (ctx.now() > code.expiresAt) {
     throw new TokenError('invalid_grant', 'the authorization code has expired')
   }
-  if (code.redirectUri !== null && params.get('redirect_uri') !== code.redirectUri) {
+  const sent = params.get('redirect_uri')
+  const skipped = sent === null && q.redirectUriOptional
+  if (code.redirectUri !== null && !skipped && sent !== code.redirectUri) {
     throw new TokenError('redirect_uri_mismatch', 'redirect_uri does not match the authorize call')
   }
   if (code.challenge) {
@@ -268,18 +278,15 @@ async function exchangeCode(
   const wantsRefresh = q.refresh !== 'none' &&
     (q.issuesRefreshToken?.({ ...ttl, firstGrant }) ?? true)
   const expiresIn = q.accessTtl(ttl)
+  // Slack: bot scopes get the top-level (bot) token, user scopes a user token under authed_user.
+  const userPrefix = { tokenPrefix: { ...q.tokenPrefix, access: q.tokenPrefix.user ?? '' } }
+  const userOnly = grant.scopes.length === 0 && grant.userScopes.length > 0
   return {
-    accessToken: mintAccess(ctx, q, grant, expiresIn),
+    accessToken: mintAccess(ctx, userOnly && q.tokenPrefix.user ? userPrefix : q, grant, expiresIn),
     refreshToken: wantsRefresh ? mintRefresh(ctx, q, grant) : null,
     expiresIn,
-    // Slack: bot scopes get the top-level token, user scopes a user token under authed_user.
     userAccessToken: grant.scopes.length && grant.userScopes.length
-      ? mintAccess(
-        ctx,
-        { ...q, tokenPrefix: { ...q.tokenPrefix, access: 'xoxp-' } },
-        grant,
-        expiresIn,
-      )
+      ? mintAccess(ctx, userPrefix, grant, expiresIn)
       : null,
     scopes: grant.scopes,
     userScopes: grant.userScopes,
@@ -295,6 +302,7 @@ function refresh(
   q: OAuth2Quirks,
   client: Client,
   params: URLSearchParams,
+  hostAccount: string | null,
 ): IssuedTokens {
   const w = ctx.world
   if (q.refresh === 'none') {
@@ -303,7 +311,8 @@ function refresh(
   const presented = params.get('refresh_token') ?? ''
   const stored = w.refreshTokens.get(presented)
   const grant = stored ? w.grants.get(stored.grantId) : undefined
-  if (!stored || !grant || grant.clientId !== client.clientId) {
+  const elsewhere = hostAccount !== null && grant?.accountKey !== hostAccount
+  if (!stored || !grant || grant.clientId !== client.clientId || elsewhere) {
     throw new TokenError('invalid_grant', 'the refresh token is invalid')
   }
   if (!stored.alive || !grant.alive) {
@@ -330,7 +339,12 @@ function refresh(
   }
 }
 
-function mintAccess(ctx: SimContext, q: OAuth2Quirks, grant: Grant, ttl: number | null): string {
+export function mintAccess(
+  ctx: SimContext,
+  q: Pick<OAuth2Quirks, 'tokenPrefix'>,
+  grant: Grant,
+  ttl: number | null,
+): string {
   const t = ctx.world.secret(q.tokenPrefix.access, 48)
   ctx.world.accessTokens.set(t, {
     grantId: grant.id,
@@ -340,7 +354,11 @@ function mintAccess(ctx: SimContext, q: OAuth2Quirks, grant: Grant, ttl: number 
   return t
 }
 
-function mintRefresh(ctx: SimContext, q: OAuth2Quirks, grant: Grant): string {
+export function mintRefresh(
+  ctx: SimContext,
+  q: Pick<OAuth2Quirks, 'tokenPrefix'>,
+  grant: Grant,
+): string {
   const t = ctx.world.secret(q.tokenPrefix.refresh, 48)
   ctx.world.refreshTokens.set(t, { grantId: grant.id, alive: true })
   return t
@@ -358,8 +376,7 @@ export async function revoke(
 ): Promise<Response> {
   routed.note.endpoint = 'oauth.revoke'
   const body = await readBody(req)
-  const params = new URLSearchParams(routed.realUrl.search)
-  for (const [k, v] of body.params) params.set(k, v)
+  const params = requestParams(routed.realUrl, body)
   const w = ctx.world
   if (r.clientAuth !== 'none') {
     try {
