@@ -10,7 +10,10 @@ import {
   type Connection,
   loadConnection,
 } from '../../supabase/functions/_shared/connections/load.ts'
+import { serverClient } from '../../supabase/functions/_shared/connections/client-credentials.ts'
+import { oauth1Authorization } from '../../supabase/functions/_shared/connections/oauth1.ts'
 import { listProviders } from '../../supabase/functions/_shared/providers/registry.ts'
+import { oauthUrls } from '../../supabase/functions/_shared/providers/urls.ts'
 import type { Provider } from '../../supabase/functions/_shared/providers/types.ts'
 import { eventTypes } from '../helpers/integrations.ts'
 import {
