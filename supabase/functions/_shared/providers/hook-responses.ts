@@ -6,14 +6,14 @@ import type { RevokeOutcome } from './types.ts'
  * 2xx: the grant is gone; 401 or 404: the provider no longer knows the token (already revoked,
  * expired, or the app was uninstalled), which is what we wanted.
  *
- * @throws {ProviderError} `revoke_failed` for any other answer (the grant may still be alive).
+ * @throws {ProviderError} `provider_error` for any other answer (the grant may still be alive).
  */
 export async function revokeOutcome(response: Response, provider: string): Promise<RevokeOutcome> {
   await response.body?.cancel()
   if (response.ok) return 'revoked'
   if (response.status === 401 || response.status === 404) return 'already_invalid'
   throw new ProviderError(`${provider} refused the revocation (HTTP ${response.status})`, {
-    code: 'revoke_failed',
+    code: 'provider_error',
   })
 }
 
@@ -21,20 +21,20 @@ export async function revokeOutcome(response: Response, provider: string): Promi
  * A JSON body read from an identity lookup, or a ProviderError naming the provider (never the
  * body: it may carry personal data).
  *
- * @throws {ProviderError} `post_connect_failed` for a non-2xx or non-JSON answer.
+ * @throws {ProviderError} `provider_error` for a non-2xx or non-JSON answer.
  */
 export async function identityJson(response: Response, provider: string): Promise<unknown> {
   if (!response.ok) {
     await response.body?.cancel()
     throw new ProviderError(`${provider}'s identity lookup failed (HTTP ${response.status})`, {
-      code: 'post_connect_failed',
+      code: 'provider_error',
     })
   }
   try {
     return await response.json()
   } catch {
     throw new ProviderError(`${provider}'s identity lookup answered no JSON`, {
-      code: 'post_connect_failed',
+      code: 'provider_error',
     })
   }
 }

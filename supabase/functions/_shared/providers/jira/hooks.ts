@@ -14,7 +14,7 @@ export const jiraHooks: ProviderHooks = {
    * `GET /oauth/token/accessible-resources` → the site's `cloudId` (the one at the configured
    * subdomain, else the first); `GET /me` → `accountId`.
    *
-   * @throws {ProviderError} `post_connect_failed` when the grant reaches no (matching) site.
+   * @throws {ProviderError} `provider_error` when the grant reaches no (matching) site.
    */
   async postConnect(context) {
     const resources = await identityJson(
@@ -34,7 +34,7 @@ export const jiraHooks: ProviderHooks = {
     })
     if (!site) {
       throw new ProviderError('The Atlassian grant reaches no Jira site we were asked for', {
-        code: 'post_connect_failed',
+        code: 'provider_error',
       })
     }
     const me = await identityJson(

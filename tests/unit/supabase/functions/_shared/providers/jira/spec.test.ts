@@ -121,7 +121,7 @@ Deno.test('jira: the cloudId of the configured site (or the first) and the accou
     )
     await assert.rejects(
       () => lookup({ subdomain: 'initech' }),
-      (error: Error & { code?: string }) => error.code === 'post_connect_failed',
+      (error: Error & { code?: string }) => error.code === 'provider_error',
     )
   })
 })
