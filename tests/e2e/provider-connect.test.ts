@@ -251,6 +251,69 @@ async function oauth1Scenario(world: ProviderWorld, provider: Provider) {
   assert.equal(world.sim.control.grants(spec.id).filter((each) => each.alive).length, 0)
 }
 
+/**
+ * A Basic or API-key provider (Workday's integration system user): the tenant's keys go in
+ * through `PUT /integrations/:id/credentials`, are never echoed, sign every call; a password the
+ * provider no longer takes is a dead credential (reauth_required, keys deleted); new keys
+ * connect again; disconnect deletes them (these providers have no revocation).
+ */
+async function keyScenario(world: ProviderWorld, provider: Provider) {
+  const { spec } = provider
+  const id = await createProviderIntegration(world, spec.id, configFor(provider))
+  const keysOf = () => {
+    const info = world.sim.control.account(spec.id, account)
+    const keys = spec.authMode === 'basic'
+      ? { username: info.isu.username, password: info.isu.password }
+      : { api_key: info.apiKeys[0] }
+    for (const value of Object.values(keys)) if (value) world.secrets.add(value)
+    return keys
+  }
+  const putKeys = (keys: Record<string, string | undefined>) =>
+    world.call(`/functions/v1/integrations/${id}/credentials`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(keys),
+    })
+
+  const connected = await putKeys(keysOf())
+  assert.equal(connected.status, 200, await connected.clone().text())
+  assert.equal((await integrationOf(world, id)).status, 'active')
+  const stored = await storedTokensOf(world, id)
+  assert.ok(stored?.tokens.password ?? stored?.tokens.api_key, 'the keys are in Vault')
+  const connection = await loadConnection(id)
+  await expectOk(await callIdentity(connection), `${spec.id} identity`)
+
+  // The provider stops taking the keys: one call ends in reauth_required, keys deleted.
+  assert.equal(world.sim.control.resetCredentials(spec.id, account), 1)
+  await assert.rejects(() => callIdentity(connection), ReauthRequiredError)
+  const dead = await integrationOf(world, id)
+  assert.equal(dead.status, 'error')
+  assert.equal(dead.last_error_code, 'reauth_required')
+  assert.equal(await storedTokensOf(world, id), undefined, 'dead keys are deleted')
+  assert.ok((await eventTypes(world.sql, id)).includes('reauth_required'))
+
+  // The new keys connect again and work; disconnect deletes them.
+  const again = await putKeys(keysOf())
+  assert.equal(again.status, 200, await again.clone().text())
+  await expectOk(await callIdentity(await loadConnection(id)), `${spec.id} identity again`)
+  const disconnected = await world.call(`/functions/v1/integrations/${id}`, { method: 'DELETE' })
+  assert.equal(disconnected.status, 200, await disconnected.clone().text())
+  assert.equal((await integrationOf(world, id)).status, 'disconnected')
+  assert.equal(await storedTokensOf(world, id), undefined)
+}
+
+Deno.test('connect e2e: every Basic and API-key provider of the registry against the simulator', async (t) => {
+  await withProviderWorld(async (world) => {
+    const keyed = listProviders().filter((each) =>
+      each.spec.authMode === 'basic' || each.spec.authMode === 'api_key'
+    )
+    assert.ok(keyed.length > 0, 'the registry has a key-based provider to connect')
+    for (const provider of keyed) {
+      await t.step(provider.spec.id, () => keyScenario(world, provider))
+    }
+  })
+})
+
 Deno.test('connect e2e: every OAuth 1.0a provider of the registry against the simulator', async (t) => {
   await withProviderWorld(async (world) => {
     for (const provider of listProviders()) {
