@@ -6,7 +6,9 @@ export interface LoggedRequest {
   method: string
   /** Full path including any host prefix, with secrets in the query string redacted. */
   path: string
-  host: 'login' | 'test' | 'instance' | 'unknown'
+  /** Salesforce: `login|test|instance`; HubSpot: `app|api` (the host a request was meant for). */
+  host: string
+  /** The Salesforce org, or the HubSpot portal (hub id), the request reached. */
   orgId: string | null
   endpoint: string
   status: number
