@@ -2,7 +2,7 @@
 // install page, api.hubapi.com for OAuth tokens and the CRM), faults and latency, rate limits,
 // the request log, webhooks, and the control API under /__sandbox/.
 
-import { createClock } from '../salesforce/clock.ts'
+import { type Clock, createClock } from '../salesforce/clock.ts'
 import { sleep } from '../salesforce/sandbox.ts'
 import { Faults, severedResponse } from '../salesforce/faults.ts'
 import { redactedPath, RequestLog } from '../salesforce/request-log.ts'
@@ -45,6 +45,11 @@ export interface HubSpotSandboxOptions {
   seed?: number
   /** Start time of the sandbox clock (default: now). */
   now?: number | string
+  /**
+   * Stop the clock: time moves only by `control.advanceClock`, so token lifetimes, rate windows
+   * and search lag are exact in tests (default false: it runs at wall-clock speed).
+   */
+  freezeClock?: boolean
   /** Approve installs without the consent page (default false; apps may override). */
   autoApprove?: boolean
   /** Portals created at start and again on reset. */
@@ -80,7 +85,7 @@ export function createHubSpotSandbox(options: HubSpotSandboxOptions = {}): HubSp
     : typeof options.now === 'number'
     ? options.now
     : Date.parse(options.now)
-  const clock = createClock(start)
+  const clock = options.freezeClock ? frozenClock(start ?? Date.now()) : createClock(start)
   const state = new SandboxState(clock, options.seed ?? 1)
   const tokens = new TokenStore()
   const oauth: OAuthEnv = { state, tokens, clock, autoApprove: options.autoApprove ?? false }
@@ -234,6 +239,11 @@ export function createHubSpotSandbox(options: HubSpotSandboxOptions = {}): HubSp
   }
 
   return { fetch, handleHost, control, close: () => closing.abort() }
+}
+
+/** A clock that stands still until advanced. */
+function frozenClock(at: number): Clock {
+  return { now: () => at, advance: (ms) => void (at += ms) }
 }
 
 /** The request log's endpoint name for a call. */
