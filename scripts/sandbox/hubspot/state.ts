@@ -66,6 +66,8 @@ export interface Portal {
   contactCompanies: Map<string, Set<string>>
   /** Records with versions not yet searchable. */
   unindexed: Set<HubRecord>
+  /** Archived records, so the 90-day purge need not scan live ones. */
+  archived: Set<HubRecord>
   /** Bumped on every insert/removal, so the id-ordered views can be cached. */
   version: number
   users: Array<{ id: number; email: string }>
@@ -192,6 +194,7 @@ export class SandboxState {
       mergedInto: new Map(),
       contactCompanies: new Map(),
       unindexed: new Set(),
+      archived: new Set(),
       version: 0,
       users: [{
         id: this.#nextUserId++,
@@ -264,6 +267,7 @@ export class SandboxState {
   #ordered = new WeakMap<Portal, { version: number; lists: Partial<Record<string, HubRecord[]>> }>()
 
   ordered(portal: Portal, type: ObjectType, archived: boolean): HubRecord[] {
+    if (archived) this.purgeExpiredArchives(portal)
     let cache = this.#ordered.get(portal)
     if (!cache || cache.version !== portal.version) {
       cache = { version: portal.version, lists: {} }
@@ -272,7 +276,6 @@ export class SandboxState {
     const key = `${type}:${archived}`
     const hit = cache.lists[key]
     if (hit) return hit
-    if (archived) this.purgeExpiredArchives(portal)
     // Ids only grow, so insertion order is id order.
     const list = [...portal.records[type].values()].filter((r) =>
       archived ? r.archivedAt !== null : r.archivedAt === null
@@ -284,10 +287,8 @@ export class SandboxState {
   /** Archived records older than 90 days vanish from the archived listing (facts §5). */
   purgeExpiredArchives(portal: Portal): void {
     const cutoff = this.clock.now() - ARCHIVE_RETENTION_MS
-    for (const type of OBJECT_TYPES) {
-      for (const r of portal.records[type].values()) {
-        if (r.archivedAt !== null && r.archivedAt < cutoff) this.#remove(portal, r)
-      }
+    for (const r of portal.archived) {
+      if (r.archivedAt !== null && r.archivedAt < cutoff) this.#remove(portal, r)
     }
   }
 
@@ -374,6 +375,7 @@ export class SandboxState {
     for (const id of ids) {
       const r = this.#live(portal, type, id)
       r.archivedAt = at
+      portal.archived.add(r)
       if (!opts.silent) this.#emit(event(portal, type, 'deletion', id, at, opts.source))
     }
     portal.version++
@@ -388,6 +390,7 @@ export class SandboxState {
       const r = portal.records[type].get(id)
       if (!r || r.archivedAt === null) throw new Error(`${type} ${id} is not archived`)
       r.archivedAt = null
+      portal.archived.delete(r)
       r.updatedAt = at
       stampModified(type, r.properties, at)
       this.#queueIndex(portal, r, opts.visibleAfterMs)
@@ -534,6 +537,7 @@ export class SandboxState {
   #remove(portal: Portal, r: HubRecord): void {
     portal.records[r.type].delete(r.id)
     portal.unindexed.delete(r)
+    portal.archived.delete(r)
     if (r.type === 'contacts') portal.contactCompanies.delete(r.id)
     else for (const set of portal.contactCompanies.values()) set.delete(r.id)
     portal.version++
