@@ -1,14 +1,13 @@
 // The control API over HTTP under /__sandbox/ (JSON in, JSON out), mirroring HubSpotControl.
 
+import { controlRouter, type Handler } from '../salesforce/control-http.ts'
 import type { FaultSpec, LatencySpec } from '../salesforce/faults.ts'
-import type { LogFilter } from '../salesforce/request-log.ts'
+import { logFilterFrom } from '../salesforce/request-log.ts'
 import type { HubSpotControl } from './control.ts'
 import type { HubSpotFaultKind } from './faults.ts'
-import { json } from './http.ts'
 import type { ChangeOptions, ObjectType, Properties } from './state.ts'
 
 type Body = Record<string, unknown>
-type Handler = (m: RegExpExecArray, body: Body, url: URL) => unknown
 
 /** The shared change options a body may carry: `at` (ISO or ms), `visibleAfterMs`, `source`. */
 function changeOptions(b: Body): ChangeOptions {
@@ -104,15 +103,7 @@ export function createControlHttp(c: HubSpotControl): (req: Request) => Promise<
     ['POST', /^\/latency$/, (_m, b) => c.addLatency(b as unknown as LatencySpec)],
     ['DELETE', /^\/latency$/, () => (c.clearLatency(), { ok: true })],
     ['GET', /^\/requests$/, (_m, _b, url) => {
-      const p = url.searchParams
-      const filter: LogFilter = {
-        orgId: p.get('portalId') ?? undefined,
-        endpoint: p.get('endpoint') ?? undefined,
-        path: p.get('path') ?? undefined,
-        host: p.get('host') ?? undefined,
-        sinceSeq: p.has('sinceSeq') ? Number(p.get('sinceSeq')) : undefined,
-      }
-      const requests = c.requests(filter)
+      const requests = c.requests(logFilterFrom(url.searchParams, 'portalId'))
       return { count: requests.length, lastSeq: c.lastRequestSeq(), requests }
     }],
     ['DELETE', /^\/requests$/, () => (c.clearRequests(), { ok: true })],
@@ -123,31 +114,5 @@ export function createControlHttp(c: HubSpotControl): (req: Request) => Promise<
     })],
   ]
 
-  return async (req: Request) => {
-    const url = new URL(req.url)
-    const sub = url.pathname.replace(/^\/__sandbox/, '') || '/'
-    for (const [method, pattern, handler] of routes) {
-      const m = pattern.exec(sub)
-      if (!m || method !== req.method) continue
-      let body: Body = {}
-      if (req.method !== 'GET' && req.method !== 'DELETE') {
-        const text = await req.text()
-        if (text) {
-          try {
-            body = JSON.parse(text)
-          } catch {
-            return json({ error: 'body must be JSON' }, 400)
-          }
-        }
-      }
-      try {
-        const out = await handler(m, body, url)
-        const created = req.method === 'POST' && /^\/(portals|apps|faults|latency)$/.test(sub)
-        return json(out ?? null, created ? 201 : 200)
-      } catch (e) {
-        return json({ error: e instanceof Error ? e.message : String(e) }, 400)
-      }
-    }
-    return json({ error: `no control route ${req.method} ${sub}` }, 404)
-  }
+  return controlRouter(routes, /^\/(portals|apps|faults|latency)$/)
 }

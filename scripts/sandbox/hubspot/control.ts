@@ -29,29 +29,22 @@ import {
 import type { Delivery, WebhookEvent, Webhooks } from './webhooks.ts'
 import type { Urls } from './sandbox.ts'
 
-export interface PortalInfo {
-  portalId: number
-  name: string
-  timeZone: string
-  searchLagMs: number
-  burstLimit: number
-  searchPerSecond: number
-  dailyLimit: number
+export interface PortalInfo extends
+  Pick<
+    Portal,
+    | 'portalId'
+    | 'name'
+    | 'timeZone'
+    | 'searchLagMs'
+    | 'burstLimit'
+    | 'searchPerSecond'
+    | 'dailyLimit'
+  > {
   counts: Record<ObjectType, number>
   archivedCounts: Record<ObjectType, number>
 }
 
-export interface AppInfo {
-  appId: number
-  name: string
-  clientId: string
-  clientSecret: string
-  redirectUris: string[]
-  scopes: string[]
-  optionalScopes: string[]
-  webhookUrl: string | null
-  subscriptions: string[]
-  autoApprove: boolean | null
+export interface AppInfo extends App {
   /** The install URL's base (app.hubspot.com) and token endpoint (api.hubapi.com). */
   authorizeUrl: string
   tokenUrl: string

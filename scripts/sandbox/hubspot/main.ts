@@ -1,17 +1,8 @@
 // `npm start` (and `deno run -A scripts/sandbox/hubspot/main.ts`): serves a seeded HubSpot sandbox
 // with two portals and one app, and prints its URLs and credentials.
 
+import { intEnv } from '../salesforce/env.ts'
 import { startHubSpotSandbox } from './server.ts'
-
-function intEnv(name: string, fallback: number): number {
-  const raw = Deno.env.get(name)
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 0) {
-    throw new Error(`${name} must be a non-negative integer, got '${raw}'`)
-  }
-  return n
-}
 
 const port = intEnv('HUBSPOT_SANDBOX_PORT', 54331)
 const contacts = intEnv('HUBSPOT_SANDBOX_CONTACTS', 500)

@@ -239,13 +239,7 @@ export async function handleToken(req: Request, env: OAuthEnv, bodyOnly: boolean
     env.tokens.grants.set(grant.refreshToken, grant)
   } else {
     const found = env.tokens.grants.get(p.get('refresh_token') ?? '')
-    if (!found || found.revoked || found.clientId !== app.clientId) {
-      return oauthError(
-        'BAD_REFRESH_TOKEN',
-        'refresh token is invalid, expired or revoked',
-        'invalid_grant',
-      )
-    }
+    if (!found || found.revoked || found.clientId !== app.clientId) return badRefreshToken(400)
     grant = found
   }
   const access: AccessToken = {
@@ -281,6 +275,15 @@ async function verifierMatches(verifier: string | null, code: AuthCode): Promise
   return b64url === code.challenge
 }
 
+/** A refresh token that is unknown, revoked or uninstalled (facts §1.2). */
+const badRefreshToken = (status: number) =>
+  oauthError(
+    'BAD_REFRESH_TOKEN',
+    'refresh token is invalid, expired or revoked',
+    'invalid_grant',
+    status,
+  )
+
 function portalDomain(env: OAuthEnv, portalId: number): string {
   const p = env.state.portals.get(portalId)
   return `${(p?.name ?? 'portal').toLowerCase().replace(/[^a-z0-9]+/g, '')}.hubspot.com`
@@ -311,14 +314,7 @@ export function accessTokenInfo(token: string, env: OAuthEnv): Response {
 /** `GET /oauth/v1/refresh-tokens/:token`. */
 export function refreshTokenInfo(token: string, env: OAuthEnv): Response {
   const g = env.tokens.grants.get(token)
-  if (!g || g.revoked) {
-    return oauthError(
-      'BAD_REFRESH_TOKEN',
-      'refresh token is invalid, expired or revoked',
-      'invalid_grant',
-      404,
-    )
-  }
+  if (!g || g.revoked) return badRefreshToken(404)
   const user = env.state.portals.get(g.portalId)?.users.find((u) => u.id === g.userId)
   return json({
     token: g.refreshToken,
@@ -338,14 +334,7 @@ export function refreshTokenInfo(token: string, env: OAuthEnv): Response {
  */
 export function revokeRefreshToken(token: string, env: OAuthEnv): Response {
   const g = env.tokens.grants.get(token)
-  if (!g || g.revoked) {
-    return oauthError(
-      'BAD_REFRESH_TOKEN',
-      'refresh token is invalid, expired or revoked',
-      'invalid_grant',
-      404,
-    )
-  }
+  if (!g || g.revoked) return badRefreshToken(404)
   g.revoked = true
   return new Response(null, { status: 204 })
 }

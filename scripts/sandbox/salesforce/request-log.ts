@@ -72,6 +72,17 @@ export class RequestLog {
   }
 }
 
+/** The log filter a control API's query string asks for; `orgParam` names the org's parameter. */
+export function logFilterFrom(p: URLSearchParams, orgParam = 'orgId'): LogFilter {
+  return {
+    orgId: p.get(orgParam) ?? undefined,
+    endpoint: p.get('endpoint') ?? undefined,
+    path: p.get('path') ?? undefined,
+    host: p.get('host') ?? undefined,
+    sinceSeq: p.has('sinceSeq') ? Number(p.get('sinceSeq')) : undefined,
+  }
+}
+
 export function redactedPath(url: URL): string {
   const params = new URLSearchParams(url.search)
   for (const p of SECRET_PARAMS) if (params.has(p)) params.set(p, '[redacted]')
