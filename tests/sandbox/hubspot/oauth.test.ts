@@ -291,6 +291,10 @@ Deno.test('the 2026-03 token endpoint reads the body only; v1 also takes the que
   assert.equal((await dated.json()).error, 'unsupported_grant_type')
   const body = await sb.fetch(form(Object.fromEntries(query), '/oauth/2026-03/token'))
   assert.equal((await body.json()).refresh_token, t.refresh_token)
+  // Secrets sent in a query string are redacted in the request log.
+  const logged = sb.control.requests({ endpoint: 'oauth.token' }).map((e) => e.path).join(' ')
+  assert.ok(!logged.includes(t.refresh_token) && !logged.includes(app.clientSecret))
+  assert.match(logged, /refresh_token=%5Bredacted%5D/)
 })
 
 Deno.test('a call without the scope it needs is 403 MISSING_SCOPES', async () => {

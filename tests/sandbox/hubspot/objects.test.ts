@@ -249,3 +249,16 @@ Deno.test("a portal's token never reads another portal's records", async () => {
   const list = await api('/crm/v3/objects/contacts?limit=100')
   assert.ok(!list.body.results.some((r: { id: string }) => r.id === foreign))
 })
+
+Deno.test('a restored record comes back with its id and a fresh modified date', async () => {
+  const { api, sb, portal } = await connected(3)
+  const [id] = sb.control.listIds(portal.portalId, 'contacts')
+  sb.control.archiveRecords(portal.portalId, 'contacts', [id])
+  sb.control.advanceClock(60_000)
+  sb.control.restoreRecords(portal.portalId, 'contacts', [id])
+  const back = await api(`/crm/v3/objects/contacts/${id}`)
+  assert.equal(back.status, 200)
+  assert.equal(back.body.properties.lastmodifieddate, new Date(sb.control.now()).toISOString())
+  assert.deepEqual(sb.control.listIds(portal.portalId, 'contacts', { archived: true }), [])
+  assert.throws(() => sb.control.restoreRecords(portal.portalId, 'contacts', [id]))
+})
