@@ -1,6 +1,6 @@
-# The long-running processes of the local stack besides Postgres: the Salesforce sandbox, the
-# functions gateway and the pg_net worker. Each runs in the background with a pid file and a
-# log under $STATE_DIR. Starting one that already runs with the same settings is a no-op; one
+# The long-running processes of the local stack besides Postgres: the Salesforce and HubSpot
+# sandboxes, the functions gateway and the pg_net worker. Each runs in the background with a pid
+# file and a log under $STATE_DIR. Starting one that already runs with the same settings is a no-op; one
 # whose settings changed (a variable it reads, or its command) is restarted, so
 # `APP_REDIRECT_ALLOWLIST=... npm start` takes effect on a running stack. Sourced by stack.sh.
 
@@ -31,6 +31,7 @@ service_settings() {
   case "$name" in
     sandbox) names="GATEWAY_PORT $(compgen -e | grep -E '^SANDBOX_' || true)" ;;
     simulator) names="GATEWAY_PORT $(compgen -e | grep -E '^PROVIDER_SIMULATOR_' || true)" ;;
+    hubspot-sandbox) names="GATEWAY_PORT SANDBOX_SEED SANDBOX_AUTO_APPROVE $(compgen -e | grep -E '^HUBSPOT_SANDBOX_' || true)" ;;
     gateway) names="$(function_setting_names) GATEWAY_PORT GATEWAY_HOST" ;;
     *) names="SUPABASE_DB_URL" ;;
   esac
@@ -163,6 +164,9 @@ services_up() {
     --port "$SANDBOX_PORT"
   start_service simulator "$PROVIDER_SIMULATOR_PORT" deno run -A \
     "$ROOT/scripts/sandbox/providers/main.ts"
+  # HubSpot (scripts/sandbox/hubspot): app.hubspot.com under /app, api.hubapi.com under /api.
+  start_service hubspot-sandbox "$HUBSPOT_SANDBOX_PORT" deno run -A \
+    "$ROOT/scripts/sandbox/hubspot/main.ts"
   # --watch: an edited function is what the next request runs (see gateway.ts).
   start_service gateway "$GATEWAY_PORT" env NO_COLOR=1 deno run -A --no-clear-screen \
     --watch="$ROOT/supabase/functions/,$ROOT/supabase/config.toml" "$ROOT/scripts/local/gateway.ts"
@@ -173,6 +177,7 @@ services_down() {
   stop_service net-worker
   stop_service gateway
   stop_service simulator
+  stop_service hubspot-sandbox
   stop_service sandbox
 }
 
@@ -205,6 +210,7 @@ Local stack ($ROOT)
   JWKS             $(say_state gateway)   http://127.0.0.1:$GATEWAY_PORT/auth/v1/.well-known/jwks.json
   Salesforce       $(say_state sandbox)   http://127.0.0.1:$SANDBOX_PORT  (sandbox, the default provider)
   Other providers  $(say_state simulator)   http://127.0.0.1:$PROVIDER_SIMULATOR_PORT  (simulator: /<real host>/<path>, control /__simulator/)
+  HubSpot          $(say_state hubspot-sandbox)   http://127.0.0.1:$HUBSPOT_SANDBOX_PORT  (sandbox: /app = app.hubspot.com, /api = api.hubapi.com, /__sandbox control)
   pg_net worker    $(say_state net-worker)
   Logs             $LOG_DIR_SERVICES
 STATUS

@@ -3,9 +3,9 @@
 import type { SandboxControl } from './control.ts'
 import type { FaultSpec, LatencySpec } from './faults.ts'
 import { json } from './http.ts'
-import type { LogFilter } from './request-log.ts'
+import { logFilterFrom } from './request-log.ts'
 
-type Handler = (m: RegExpExecArray, body: Record<string, unknown>, url: URL) => unknown
+export type Handler = (m: RegExpExecArray, body: Record<string, unknown>, url: URL) => unknown
 
 export function createControlHttp(control: SandboxControl): (req: Request) => Promise<Response> {
   const c = control
@@ -122,20 +122,24 @@ export function createControlHttp(control: SandboxControl): (req: Request) => Pr
     ['POST', /^\/latency$/, (_m, b) => c.addLatency(b as unknown as LatencySpec)],
     ['DELETE', /^\/latency$/, () => (c.clearLatency(), { ok: true })],
     ['GET', /^\/requests$/, (_m, _b, url) => {
-      const p = url.searchParams
-      const filter: LogFilter = {
-        orgId: p.get('orgId') ?? undefined,
-        endpoint: p.get('endpoint') ?? undefined,
-        path: p.get('path') ?? undefined,
-        host: (p.get('host') ?? undefined) as LogFilter['host'],
-        sinceSeq: p.has('sinceSeq') ? Number(p.get('sinceSeq')) : undefined,
-      }
-      const requests = c.requests(filter)
+      const requests = c.requests(logFilterFrom(url.searchParams, 'orgId'))
       return { count: requests.length, lastSeq: c.lastRequestSeq(), requests }
     }],
     ['DELETE', /^\/requests$/, () => (c.clearRequests(), { ok: true })],
   ]
 
+  return controlRouter(routes, /^\/(orgs|apps|faults|latency)$/)
+}
+
+/**
+ * Serves control routes under /__sandbox/: a JSON body in, the handler's result (awaited) out as
+ * JSON, 201 when `created` matches a POST's path, 400 with the message when a handler throws,
+ * 404 when no route matches. Shared with the HubSpot sandbox.
+ */
+export function controlRouter(
+  routes: Array<[string, RegExp, Handler]>,
+  created: RegExp,
+): (req: Request) => Promise<Response> {
   return async (req: Request) => {
     const url = new URL(req.url)
     const sub = url.pathname.replace(/^\/__sandbox/, '') || '/'
@@ -154,11 +158,8 @@ export function createControlHttp(control: SandboxControl): (req: Request) => Pr
         }
       }
       try {
-        const out = handler(m, body, url)
-        return json(
-          out ?? null,
-          req.method === 'POST' && /^\/(orgs|apps|faults|latency)$/.test(sub) ? 201 : 200,
-        )
+        const out = await handler(m, body, url)
+        return json(out ?? null, req.method === 'POST' && created.test(sub) ? 201 : 200)
       } catch (e) {
         return json({ error: e instanceof Error ? e.message : String(e) }, 400)
       }

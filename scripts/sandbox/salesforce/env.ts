@@ -60,3 +60,14 @@ export interface SandboxEnv {
   urls: SandboxUrls
   cursors: QueryCursors
 }
+
+/** A non-negative integer from the environment (the sandboxes' `main.ts`), or `fallback`. */
+export function intEnv(name: string, fallback: number): number {
+  const raw = Deno.env.get(name)
+  if (raw === undefined || raw === '') return fallback
+  const n = Number(raw)
+  if (!Number.isInteger(n) || n < 0) {
+    throw new Error(`${name} must be a non-negative integer, got '${raw}'`)
+  }
+  return n
+}

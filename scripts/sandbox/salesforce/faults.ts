@@ -30,8 +30,9 @@ export const FAULT_KINDS: FaultKind[] = [
   'truncate',
 ]
 
-export interface FaultSpec {
-  kind: FaultKind
+/** K: the kinds a sandbox knows (the HubSpot sandbox passes its own list to `Faults`). */
+export interface FaultSpec<K extends string = FaultKind> {
+  kind: K
   /** Fire on the next N matching requests, then disappear. */
   count?: number
   /** Fire on this share of matching requests (0..1), decided by a seeded PRNG. */
@@ -47,13 +48,13 @@ export interface FaultSpec {
   retryAfterSeconds?: number
 }
 
-export interface FaultInfo extends FaultSpec {
+export interface FaultInfo<K extends string = FaultKind> extends FaultSpec<K> {
   id: string
   fired: number
 }
 
-interface Rule {
-  info: FaultInfo
+interface Rule<K extends string> {
+  info: FaultInfo<K>
   pattern: RegExp | null
   random: Random | null
 }
@@ -77,15 +78,17 @@ export interface Target {
   orgId: string | null
 }
 
-export class Faults {
+export class Faults<K extends string = FaultKind> {
   #nextId = 1
-  #rules: Rule[] = []
+  #rules: Rule<K>[] = []
   #latency: Array<{ info: LatencyInfo; pattern: RegExp | null; random: Random }> = []
 
-  add(spec: FaultSpec): FaultInfo {
-    if (!FAULT_KINDS.includes(spec.kind)) throw new Error(`unknown fault kind '${spec.kind}'`)
+  constructor(private readonly kinds: readonly K[] = FAULT_KINDS as readonly string[] as K[]) {}
+
+  add(spec: FaultSpec<K>): FaultInfo<K> {
+    if (!this.kinds.includes(spec.kind)) throw new Error(`unknown fault kind '${spec.kind}'`)
     if (spec.count === undefined && spec.rate === undefined) spec = { ...spec, count: 1 }
-    const info: FaultInfo = { ...spec, id: `fault-${this.#nextId++}`, fired: 0 }
+    const info: FaultInfo<K> = { ...spec, id: `fault-${this.#nextId++}`, fired: 0 }
     this.#rules.push({
       info,
       pattern: spec.path ? new RegExp(spec.path) : null,
@@ -94,7 +97,7 @@ export class Faults {
     return info
   }
 
-  list(): FaultInfo[] {
+  list(): FaultInfo<K>[] {
     return this.#rules.map((r) => ({ ...r.info }))
   }
 
@@ -111,7 +114,7 @@ export class Faults {
   }
 
   /** The fault to apply to this request, if any; consumes one use of a next-N rule. */
-  take(t: Target): FaultInfo | null {
+  take(t: Target): FaultInfo<K> | null {
     for (const rule of this.#rules) {
       const s = rule.info
       if (!matches(t, rule.pattern, s.orgId, s.methods)) continue

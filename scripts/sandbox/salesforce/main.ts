@@ -1,5 +1,6 @@
 // `npm run sandbox`: serves a seeded Salesforce sandbox and prints its URLs and credentials.
 
+import { intEnv } from './env.ts'
 import { startSalesforceSandbox } from './server.ts'
 
 /** Whether this process may keep its state in `path` (`npm run sandbox` may lack the permission). */
@@ -7,16 +8,6 @@ function canReadAndWrite(path: string): boolean {
   const dir = path.slice(0, path.lastIndexOf('/')) || '.'
   return Deno.permissions.querySync({ name: 'read', path: dir }).state === 'granted' &&
     Deno.permissions.querySync({ name: 'write', path: dir }).state === 'granted'
-}
-
-function intEnv(name: string, fallback: number): number {
-  const raw = Deno.env.get(name)
-  if (raw === undefined || raw === '') return fallback
-  const n = Number(raw)
-  if (!Number.isInteger(n) || n < 0) {
-    throw new Error(`${name} must be a non-negative integer, got '${raw}'`)
-  }
-  return n
 }
 
 const port = intEnv('SANDBOX_PORT', 54330)

@@ -6,7 +6,9 @@ export interface LoggedRequest {
   method: string
   /** Full path including any host prefix, with secrets in the query string redacted. */
   path: string
-  host: 'login' | 'test' | 'instance' | 'unknown'
+  /** Salesforce: `login|test|instance`; HubSpot: `app|api` (the host a request was meant for). */
+  host: string
+  /** The Salesforce org, or the HubSpot portal (hub id), the request reached. */
   orgId: string | null
   endpoint: string
   status: number
@@ -67,6 +69,17 @@ export class RequestLog {
 
   clear(): void {
     this.#entries = []
+  }
+}
+
+/** The log filter a control API's query string asks for; `orgParam` names the org's parameter. */
+export function logFilterFrom(p: URLSearchParams, orgParam = 'orgId'): LogFilter {
+  return {
+    orgId: p.get(orgParam) ?? undefined,
+    endpoint: p.get('endpoint') ?? undefined,
+    path: p.get('path') ?? undefined,
+    host: p.get('host') ?? undefined,
+    sinceSeq: p.has('sinceSeq') ? Number(p.get('sinceSeq')) : undefined,
   }
 }
 

@@ -269,7 +269,8 @@ function resolveHost(pathname: string, env: SandboxEnv): { host: Host; path: str
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts (the sandbox closing). */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve()
     const t = setTimeout(() => {

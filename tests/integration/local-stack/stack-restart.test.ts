@@ -46,7 +46,13 @@ Deno.test('local stack: down + up keeps a connected integration syncing; a chang
   const stateDir = await Deno.makeTempDir({ prefix: 'crm-sync-stack-' })
   // The cluster's files must be reachable by the postgres OS user.
   await Deno.chmod(stateDir, 0o755)
-  const ports = { db: freePort(), gateway: freePort(), sandbox: freePort() }
+  const ports = {
+    db: freePort(),
+    gateway: freePort(),
+    sandbox: freePort(),
+    hubspot: freePort(),
+    simulator: freePort(),
+  }
   const env: Record<string, string> = {
     PATH: Deno.env.get('PATH') ?? '/usr/bin:/bin',
     HOME: Deno.env.get('HOME') ?? '/tmp',
@@ -54,6 +60,8 @@ Deno.test('local stack: down + up keeps a connected integration syncing; a chang
     DB_PORT: String(ports.db),
     GATEWAY_PORT: String(ports.gateway),
     SANDBOX_PORT: String(ports.sandbox),
+    HUBSPOT_SANDBOX_PORT: String(ports.hubspot),
+    PROVIDER_SIMULATOR_PORT: String(ports.simulator),
     SANDBOX_CONTACTS: '25',
     // The approval page is the browser's; this test is the browser that always clicks Allow.
     SANDBOX_AUTO_APPROVE: '1',
