@@ -210,6 +210,7 @@ async function killedRun(soak: Soak): Promise<string> {
     stderr: 'null',
   }).spawn()
   const delay = soak.random.int(0, 400)
+  let killed = false
   try {
     const deadline = Date.now() + 8_000
     while (Date.now() < deadline) {
@@ -221,11 +222,26 @@ async function killedRun(soak: Soak): Promise<string> {
     }
     await new Promise((resolve) => setTimeout(resolve, delay))
   } finally {
-    child.kill('SIGKILL')
+    killed = killUnlessExited(child)
     await child.status
   }
+  if (!killed) return `finished before the kill at ${delay} ms`
   soak.kills++
   return `killed after ${delay} ms`
+}
+
+/**
+ * SIGKILLs the child unless its run already ended and it exited on its own (a short run can
+ * finish within the random delay): Deno refuses to kill a child that has terminated.
+ */
+function killUnlessExited(child: Deno.ChildProcess): boolean {
+  try {
+    child.kill('SIGKILL')
+    return true
+  } catch (error) {
+    if (error instanceof TypeError && /already terminated/.test(error.message)) return false
+    throw error
+  }
 }
 
 /** One sync action: a cron tick, two overlapping ticks, a manual sync, or a killed process. */
