@@ -14,14 +14,17 @@ export type CallbackErrorCode =
   | 'state_invalid'
   | 'connection_cancelled'
 
-/** Shown to people: says what happened and what to do, and never echoes the provider's text. */
+/**
+ * Shown to people: says what happened and what to do, and never echoes the provider's text. The
+ * same for every provider: the app knows which one its user was connecting.
+ */
 export const callbackErrorMessages: Record<CallbackErrorCode, string> = {
-  access_denied: 'Access was denied in Salesforce, so nothing was connected.',
+  access_denied: 'Access was denied at the provider, so nothing was connected.',
   redirect_uri_mismatch:
-    "Salesforce does not accept this app's callback URL; add it to the connected app's callback URLs.",
+    "The provider does not accept this app's callback URL; add it to the OAuth app's callback URLs.",
   invalid_client_id:
-    'Salesforce does not know this connected app (client id); check the integration settings.',
-  token_exchange_failed: 'Salesforce did not complete the connection; please try again.',
+    'The provider does not know this OAuth app (client id); check the integration settings.',
+  token_exchange_failed: 'The provider did not complete the connection; please try again.',
   state_expired: 'The connection attempt took too long and expired; please start again.',
   state_invalid: 'This connection link was already used or is not valid; please start again.',
   connection_cancelled:
