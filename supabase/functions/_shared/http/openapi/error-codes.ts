@@ -20,6 +20,10 @@ export const errorCodes = {
     status: 400,
     description: 'The provider does not connect this way (API key providers take credentials)',
   },
+  path_not_allowed: {
+    status: 400,
+    description: 'The proxied path could leave the API base (dot segments, //, URLs, \\)',
+  },
   redirect_not_allowed: {
     status: 400,
     description: 'redirect_to is not on APP_REDIRECT_ALLOWLIST',
