@@ -27,6 +27,8 @@ export interface OAuth1Request {
   /** Fixed in tests (RFC example); random otherwise. */
   nonce?: string
   timestamp?: string
+  /** `oauth_version=1.0` is optional (§3.1); sent unless this is false (the RFC's examples). */
+  version?: boolean
 }
 
 /** §3.4.1.2: scheme and host lowercase, default port dropped, no query or fragment. */
@@ -91,7 +93,7 @@ export async function oauth1Authorization(
     oauth_nonce: request.nonce ?? randomNonce(),
     oauth_signature_method: 'HMAC-SHA1',
     oauth_timestamp: request.timestamp ?? String(Math.floor(Date.now() / 1000)),
-    oauth_version: '1.0',
+    ...(request.version === false ? {} : { oauth_version: '1.0' }),
     ...(credentials.token !== undefined ? { oauth_token: credentials.token } : {}),
     ...request.extra,
   }
