@@ -12,6 +12,7 @@ export STATE_DIR="${STATE_DIR:-$ROOT/.local}"
 export DB_PORT="${DB_PORT:-54322}"
 export GATEWAY_PORT="${GATEWAY_PORT:-54321}"
 export SANDBOX_PORT="${SANDBOX_PORT:-54330}"
+export PROVIDER_SIMULATOR_PORT="${PROVIDER_SIMULATOR_PORT:-54331}"
 export DB_HOST=127.0.0.1
 export DB_PASSWORD="${DB_PASSWORD:-postgres}"
 export DB_ADMIN_URL="postgresql://postgres:${DB_PASSWORD}@${DB_HOST}:${DB_PORT}/postgres"

@@ -30,6 +30,7 @@ service_settings() {
   shift
   case "$name" in
     sandbox) names="GATEWAY_PORT $(compgen -e | grep -E '^SANDBOX_' || true)" ;;
+    simulator) names="GATEWAY_PORT $(compgen -e | grep -E '^PROVIDER_SIMULATOR_' || true)" ;;
     gateway) names="$(function_setting_names) GATEWAY_PORT GATEWAY_HOST" ;;
     *) names="SUPABASE_DB_URL" ;;
   esac
@@ -112,6 +113,17 @@ function_env() {
   export SANDBOX_CLIENT_ID="$SALESFORCE_CLIENT_ID" SANDBOX_CLIENT_SECRET="$SALESFORCE_CLIENT_SECRET"
   # The sandbox's orgs, records, grants and tokens outlive `stack down`; `stack reset` deletes it.
   export SANDBOX_STATE_FILE="$SANDBOX_STATE_FILE_PATH"
+  # Every other provider's real host is served by the provider simulator under /<host>/; its
+  # default clients are sim-<provider>-client-id / sim-<provider>-client-secret.
+  export PROVIDER_SIMULATOR_URL="${PROVIDER_SIMULATOR_URL:-http://127.0.0.1:$PROVIDER_SIMULATOR_PORT}"
+  local provider id_var secret_var
+  for provider in hubspot pipedrive microsoft365 slack asana notion google github gitlab jira \
+    trello bamboohr workday dropbox zendesk; do
+    id_var="$(echo "$provider" | tr '[:lower:]' '[:upper:]')_CLIENT_ID"
+    secret_var="${id_var%_ID}_SECRET"
+    [ -n "${!id_var:-}" ] || export "$id_var=sim-$provider-client-id"
+    [ -n "${!secret_var:-}" ] || export "$secret_var=sim-$provider-client-secret"
+  done
   export PUBLIC_FUNCTIONS_URL="${PUBLIC_FUNCTIONS_URL:-http://127.0.0.1:$GATEWAY_PORT/functions/v1}"
   export APP_REDIRECT_ALLOWLIST="${APP_REDIRECT_ALLOWLIST:-http://127.0.0.1:$GATEWAY_PORT/,http://localhost:3000/}"
   export SYNC_CRON_SECRET
@@ -149,6 +161,8 @@ services_up() {
   function_env
   start_service sandbox "$SANDBOX_PORT" deno run -A "$ROOT/scripts/sandbox/salesforce/main.ts" \
     --port "$SANDBOX_PORT"
+  start_service simulator "$PROVIDER_SIMULATOR_PORT" deno run -A \
+    "$ROOT/scripts/sandbox/providers/main.ts"
   # --watch: an edited function is what the next request runs (see gateway.ts).
   start_service gateway "$GATEWAY_PORT" env NO_COLOR=1 deno run -A --no-clear-screen \
     --watch="$ROOT/supabase/functions/,$ROOT/supabase/config.toml" "$ROOT/scripts/local/gateway.ts"
@@ -158,6 +172,7 @@ services_up() {
 services_down() {
   stop_service net-worker
   stop_service gateway
+  stop_service simulator
   stop_service sandbox
 }
 
@@ -173,6 +188,7 @@ print_env() {
   echo "SUPABASE_URL=$SUPABASE_URL"
   echo "SUPABASE_DB_URL=$SUPABASE_DB_URL"
   echo "SALESFORCE_LOGIN_URL=$SALESFORCE_LOGIN_URL"
+  echo "PROVIDER_SIMULATOR_URL=$PROVIDER_SIMULATOR_URL"
 }
 
 say_state() {
@@ -188,6 +204,7 @@ Local stack ($ROOT)
   Functions        $(say_state gateway)   http://127.0.0.1:$GATEWAY_PORT/functions/v1/<name>
   JWKS             $(say_state gateway)   http://127.0.0.1:$GATEWAY_PORT/auth/v1/.well-known/jwks.json
   Salesforce       $(say_state sandbox)   http://127.0.0.1:$SANDBOX_PORT  (sandbox, the default provider)
+  Other providers  $(say_state simulator)   http://127.0.0.1:$PROVIDER_SIMULATOR_PORT  (simulator: /<real host>/<path>, control /__simulator/)
   pg_net worker    $(say_state net-worker)
   Logs             $LOG_DIR_SERVICES
 STATUS
