@@ -41,6 +41,7 @@ export function hookContext(connection: Connection, send: typeof fetch = fetch):
     fetch: async (request) =>
       await send(await withCredentials(connection, new Request(request, { redirect: 'manual' }))),
     plainFetch: send,
+    ...(connection.client ? { client: connection.client } : {}),
   }
 }
 
@@ -130,10 +131,11 @@ export async function classifyResponse(
   connection: Connection,
   response: Response,
 ): Promise<ErrorClass | undefined> {
-  if (response.ok) return undefined
   const { spec, hooks } = connection.provider
+  // The hook sees 2xx answers too: Slack says `token_expired` with 200 and `ok: false`.
   const hooked = await hooks.classifyError?.(response)
-  if (hooked) return hooked
+  if (hooked) return response.ok && hooked === 'other' ? undefined : hooked
+  if (response.ok) return undefined
   if (spec.deadGrant.apiStatuses.includes(response.status)) return 'dead_grant'
   if (spec.authMode === 'oauth2' && spec.authExpiredStatuses.includes(response.status)) {
     return 'auth_expired'

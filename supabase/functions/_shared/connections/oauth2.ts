@@ -161,14 +161,21 @@ export async function readGrant(
 }
 
 /**
- * Revokes a token at the spec's revokeUrl (RFC 7009).
+ * Revokes a token at the spec's revokeUrl (RFC 7009), with the client authenticated as the
+ * spec's revokeClientAuth says when `revoker` names the spec and the client.
  *
  * @returns `revoked`, `already_invalid`, or `not_supported` when the spec has no revokeUrl.
  */
 export async function revokeAt(
   revokeUrl: string | undefined,
   token: string,
+  revoker?: { spec: ProviderSpec; client?: ClientCredentials },
 ): Promise<'revoked' | 'already_invalid' | 'not_supported'> {
   if (!revokeUrl) return 'not_supported'
-  return await revokeToken(revokeUrl, token)
+  const clientAuth = revoker?.spec.revokeClientAuth ?? 'none'
+  if (clientAuth === 'none' || !revoker?.client) return await revokeToken(revokeUrl, token)
+  return await revokeToken(revokeUrl, token, revoker.client, {
+    clientAuth,
+    format: 'form',
+  })
 }

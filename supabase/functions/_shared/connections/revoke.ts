@@ -2,6 +2,7 @@
 // (HubSpot's DELETE of the refresh token), else RFC 7009 at the spec's revokeUrl, else nothing.
 import { asService } from '../db/as-user.ts'
 import { oauthUrls } from '../providers/urls.ts'
+import { resolveClientCredentials } from './client-credentials.ts'
 import { hookContext } from './authorized-fetch.ts'
 import { type Connection, loadConnectionIn } from './load.ts'
 import { revokeAt } from './oauth2.ts'
@@ -17,7 +18,10 @@ export async function revokeGrantOf(
   if (provider.hooks.revoke) return await provider.hooks.revoke(hookContext(connection))
   const token = tokens.refresh_token ?? tokens.access_token
   if (!token) return 'not_supported'
-  return await revokeAt(oauthUrls(provider, connection.config).revokeUrl, token)
+  return await revokeAt(oauthUrls(provider, connection.config).revokeUrl, token, {
+    spec: provider.spec,
+    client: connection.client,
+  })
 }
 
 /**
@@ -28,7 +32,19 @@ export async function revokeGrantOf(
 export async function revokeConnection(
   integrationId: string,
 ): Promise<'revoked' | 'already_invalid' | 'not_supported' | 'no_tokens'> {
-  const connection = await asService((tx) => loadConnectionIn(tx, integrationId))
+  const connection = await asService(async (tx) => {
+    const connection = await loadConnectionIn(tx, integrationId)
+    // Revocation may need the app the grant was issued to (RFC 7009 §2.1; GitHub's grant DELETE).
+    if (connection && !connection.client && connection.provider.spec.authMode === 'oauth2') {
+      connection.client = await resolveClientCredentials(
+        tx,
+        integrationId,
+        connection.provider.spec,
+      )
+        .catch(() => undefined)
+    }
+    return connection
+  })
   if (!connection) return 'no_tokens'
   return await revokeGrantOf(connection)
 }

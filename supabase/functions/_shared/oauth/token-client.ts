@@ -171,6 +171,15 @@ async function readTokens(response: Response): Promise<TokenResponse> {
       code: 'token_response_invalid',
     })
   }
+  // Slack and GitHub answer a refused token request with 200 and an OAuth error body.
+  const refusal = errorBodySchema.safeParse(json)
+  if (refusal.success && (json as { access_token?: unknown }).access_token === undefined) {
+    throw new OAuthTokenError(
+      refusal.data.error,
+      safeText(refusal.data.error_description),
+      response.status,
+    )
+  }
   const parsed = tokenResponseSchema.safeParse(json)
   if (!parsed.success) {
     throw new ProviderError('The provider answered the token request without an access token', {
@@ -246,7 +255,8 @@ export async function refreshAccessToken(refresh: TokenRefresh): Promise<TokenRe
 
 /**
  * Revokes a token (RFC 7009). Revoking a refresh token also kills the access tokens issued
- * from it. A token the provider no longer knows counts as revoked.
+ * from it. A token the provider no longer knows counts as revoked. With `client`, the client
+ * authenticates as `style.clientAuth` says (RFC 7009 §2.1); without, the token goes alone.
  *
  * @returns `revoked`, or `already_invalid` when the provider did not know the token.
  * @throws {OAuthTokenError | ProviderError} on any other failure.
@@ -254,8 +264,10 @@ export async function refreshAccessToken(refresh: TokenRefresh): Promise<TokenRe
 export async function revokeToken(
   revokeUrl: string,
   token: string,
+  client?: ClientCredentials,
+  style: TokenRequestStyle = {},
 ): Promise<'revoked' | 'already_invalid'> {
-  const response = await post(revokeUrl, { token })
+  const response = await post(revokeUrl, { token }, client, style)
   if (response.ok) {
     await response.body?.cancel()
     return 'revoked'

@@ -3,11 +3,41 @@
 // this module loads, so a malformed entry stops the function at boot, not at a tenant's connect.
 import { NotFoundError } from '../http/errors.ts'
 import { salesforce } from './salesforce/index.ts'
+import { hubspot } from './hubspot/index.ts'
+import { pipedrive } from './pipedrive/index.ts'
+import { microsoft365 } from './microsoft365/index.ts'
+import { slack } from './slack/index.ts'
+import { asana } from './asana/index.ts'
+import { notion } from './notion/index.ts'
+import { google } from './google/index.ts'
+import { github } from './github/index.ts'
+import { gitlab } from './gitlab/index.ts'
+import { jira } from './jira/index.ts'
+import { trello } from './trello/index.ts'
+import { bamboohr } from './bamboohr/index.ts'
+import { workday } from './workday/index.ts'
+import { dropbox } from './dropbox/index.ts'
+import { zendesk } from './zendesk/index.ts'
 import { defineProvider, type ProviderDefinition } from './define.ts'
 import type { Provider, ProviderId } from './types.ts'
 
 const entries: readonly ProviderDefinition[] = [
   salesforce,
+  hubspot,
+  pipedrive,
+  microsoft365,
+  slack,
+  asana,
+  notion,
+  google,
+  github,
+  gitlab,
+  jira,
+  trello,
+  bamboohr,
+  workday,
+  dropbox,
+  zendesk,
 ]
 
 const providers: ReadonlyMap<ProviderId, Provider> = new Map(

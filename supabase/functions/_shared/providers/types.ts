@@ -1,7 +1,7 @@
 // What the platform needs to know about a provider: a ProviderSpec (data, zod-validated at boot)
 // plus ProviderHooks (named functions for what data cannot say), as Nango splits them.
 import { z } from 'zod'
-import type { TokenResponse } from '../oauth/token-client.ts'
+import type { ClientCredentials, TokenResponse } from '../oauth/token-client.ts'
 import type { SourceFactory } from '../sync/source.ts'
 
 export type { TokenResponse }
@@ -120,6 +120,11 @@ export const providerSpecSchema = z.object({
   requestTokenUrl: urlTemplate.optional(),
   /** RFC 7009 revocation, when the provider has one (a `revoke` hook covers quirks). */
   revokeUrl: urlTemplate.optional(),
+  /**
+   * How the client authenticates at revokeUrl: `none` sends the token alone (Salesforce,
+   * Google); `body`/`basic` add the client as RFC 7009 §2.1 says (Asana, GitLab, Pipedrive).
+   */
+  revokeClientAuth: z.enum(['none', 'body', 'basic']).default('none'),
   /** PKCE S256 on authorize and code exchange (Slack and Microsoft refuse it). */
   pkce: z.boolean().default(true),
   /** Client id/secret in the token request body, or in a Basic header (Notion). */
@@ -265,6 +270,8 @@ export interface HookContext {
   /** An unauthenticated fetch (the revoke endpoints that take the token in the URL). */
   plainFetch: typeof fetch
   apiBaseUrl: string
+  /** The app the grant was issued to, when known (GitHub revokes with the client's Basic). */
+  client?: ClientCredentials
 }
 
 /** The outcome of a revoke: the provider forgot the grant, or never knew it. */

@@ -1,0 +1,6 @@
+// HubSpot's registry entry.
+import type { ProviderDefinition } from '../define.ts'
+import { hubspotHooks } from './hooks.ts'
+import { hubspotSpec } from './spec.ts'
+
+export const hubspot: ProviderDefinition = { spec: hubspotSpec, hooks: hubspotHooks }
