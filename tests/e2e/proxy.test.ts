@@ -23,9 +23,10 @@ function simCalls(world: ProxyWorld, provider: string, sinceSeq: number) {
 
 /** The proxy_write events of an integration, oldest first. */
 async function writeEvents(world: ProxyWorld, integrationId: string) {
-  return await world.sql<{ actor_id: string; metadata: Record<string, unknown> }[]>`
+  const rows = await world.sql<{ actor_id: string; metadata: Record<string, unknown> }[]>`
     select actor_id, metadata from public.integration_events
      where integration_id = ${integrationId} and type = 'proxy_write' order by id`
+  return [...rows]
 }
 
 function assertFromProvider(response: Response): void {
@@ -104,5 +105,250 @@ Deno.test("proxy: GET and POST reach Salesforce, GitHub and Zendesk with the con
       assert.equal(events[0].actor_id, world.ownerId)
     }
     assert.ok(!(await eventTypes(world.sql, world.integrations.github)).includes('proxy_read'))
+  })
+})
+
+Deno.test('proxy: an access token that expires mid-browse is refreshed once and the call repeated', async () => {
+  await withProxyWorld({}, async (world) => {
+    // Zendesk rotates: the refresh answers a new refresh token, saved with its access token.
+    const before = await readStoredTokens(world.sql, world.integrations.zendesk)
+    assert.equal(world.sim.control.expireAccessTokens('zendesk', 'acme') > 0, true)
+    const since = world.sim.control.lastRequestSeq()
+    const users = await world.proxy(world.integrations.zendesk, '/api/v2/users/me.json')
+    await expectJson(users, 200)
+    const calls = simCalls(world, 'zendesk', since)
+    assert.deepEqual(calls.map((call) => [call.endpoint, call.status]), [
+      ['api.me', 401],
+      ['oauth.refresh', 200],
+      ['api.me', 200],
+    ])
+    const after = await readStoredTokens(world.sql, world.integrations.zendesk)
+    assert.notEqual(after?.tokens.refresh_token, before?.tokens.refresh_token, 'rotated')
+    assert.equal(after?.version, (before?.version ?? 0) + 1)
+    assert.ok((await eventTypes(world.sql, world.integrations.zendesk)).includes('token_refreshed'))
+
+    // Salesforce: the session expires; one refresh, and the answer is the query's.
+    world.sandbox.control.expireAccessTokens(world.org.orgId)
+    const sfSince = world.sandbox.control.lastRequestSeq()
+    const query = await world.proxy(
+      world.integrations.salesforce,
+      `${sfApi}/query?q=${encodeURIComponent('SELECT Id FROM Contact')}`,
+    )
+    assert.equal((await expectJson<{ totalSize: number }>(query, 200)).totalSize, 3)
+    assert.equal(tokenCalls(world.sandbox, sfSince), 1)
+  })
+})
+
+Deno.test('proxy: a 429 with Retry-After is waited out; a wait past the bound goes back to the caller as is', async () => {
+  await withProxyWorld({ env: { PROXY_MAX_RETRY_WAIT_SECONDS: '5' } }, async (world) => {
+    world.sim.control.injectFault({ kind: '429', provider: 'zendesk', retryAfterSeconds: 1 })
+    const since = world.sim.control.lastRequestSeq()
+    const started = performance.now()
+    const users = await world.proxy(world.integrations.zendesk, '/api/v2/users.json')
+    await expectJson(users, 200)
+    // A lower bound only: the proxy must not ask again before the provider said it may.
+    assert.ok(performance.now() - started >= 1000, 'waited the second Retry-After asked for')
+    assert.deepEqual(simCalls(world, 'zendesk', since).map((call) => call.status), [429, 200])
+
+    world.sim.control.injectFault({ kind: '429', provider: 'zendesk', retryAfterSeconds: 120 })
+    const later = world.sim.control.lastRequestSeq()
+    const limited = await world.proxy(world.integrations.zendesk, '/api/v2/users.json')
+    assertFromProvider(limited)
+    assert.equal(limited.status, 429)
+    assert.equal(limited.headers.get('retry-after'), '120', "the provider's own wait")
+    await limited.body?.cancel()
+    assert.equal(simCalls(world, 'zendesk', later).length, 1, 'not retried')
+  })
+})
+
+Deno.test("proxy: another business's integration is a 404 and never reaches the provider", async () => {
+  await withProxyWorld({}, async (world) => {
+    const since = world.sim.control.lastRequestSeq()
+    for (
+      const [integration, token] of [
+        [world.otherIntegrationId, world.ownerToken],
+        [world.otherIntegrationId, world.memberToken],
+        [world.integrations.github, world.outsiderToken],
+        ['f0000000-0000-4000-8000-00000000000f', world.ownerToken],
+      ]
+    ) {
+      for (const init of [{}, json({ name: 'x' })]) {
+        const response = await world.proxy(integration, '/user', { ...init, token })
+        assert.equal(response.headers.get('x-proxy-source'), null, "our answer, not GitHub's")
+        const body = await expectJson<{ error: { code: string } }>(response, 404)
+        assert.equal(body.error.code, 'not_found')
+      }
+    }
+    assert.deepEqual(simCalls(world, 'github', since), [])
+    assert.deepEqual(await writeEvents(world, world.otherIntegrationId), [])
+  })
+})
+
+Deno.test('proxy: a member may GET and HEAD; every write of theirs is a 403 that reaches nothing', async () => {
+  await withProxyWorld({}, async (world) => {
+    const since = world.sim.control.lastRequestSeq()
+    const read = await world.proxy(world.integrations.github, '/user', { token: world.memberToken })
+    await expectJson(read, 200)
+    const head = await world.proxy(world.integrations.github, '/user', {
+      method: 'HEAD',
+      token: world.memberToken,
+    })
+    // Forwarded as a HEAD (the simulator routes only GET there, so its status is its own).
+    assertFromProvider(head)
+    assert.equal(await head.text(), '')
+    for (const method of ['POST', 'PUT', 'PATCH', 'DELETE']) {
+      const response = await world.proxy(world.integrations.github, '/user/repos', {
+        ...json({ name: 'nope' }, method),
+        token: world.memberToken,
+      })
+      const body = await expectJson<{ error: { code: string } }>(response, 403)
+      assert.equal(body.error.code, 'forbidden', method)
+    }
+    assert.deepEqual(
+      simCalls(world, 'github', since).map((call) => call.method),
+      ['GET', 'HEAD'],
+      'no write reached GitHub',
+    )
+    assert.deepEqual(await writeEvents(world, world.integrations.github), [])
+  })
+})
+
+Deno.test('proxy: paths that could leave the API base are refused before anything is sent', async () => {
+  await withProxyWorld({}, async (world) => {
+    const since = world.sim.control.lastRequestSeq()
+    const sfSince = world.sandbox.control.lastRequestSeq()
+    const refused = [
+      '/api/v2/..%2F..%2Foauth/tokens',
+      '/api/v2/%2e%2e%2f%2e%2e%2foauth/tokens',
+      '/api/v2/%252e%252e/oauth/tokens',
+      '/api/v2/users%5c..%5c..%5coauth',
+      '//evil.example/steal',
+      '/https://evil.example/steal',
+      '/https:evil.example',
+      '/api/v2/users/a%0d%0aX-Injected:%201',
+    ]
+    for (const path of refused) {
+      for (const init of [{}, json({ ticket: {} })]) {
+        const response = await world.proxy(world.integrations.zendesk, path, init)
+        const body = await expectJson<{ error: { code: string; message: string } }>(response, 400)
+        assert.equal(body.error.code, 'path_not_allowed', path)
+      }
+    }
+    const sf = await world.proxy(world.integrations.salesforce, '/services/data/..%2F..%2Fsecur')
+    assert.equal(
+      (await expectJson<{ error: { code: string } }>(sf, 400)).error.code,
+      'path_not_allowed',
+    )
+    assert.deepEqual(simCalls(world, 'zendesk', since), [])
+    assert.equal(world.sandbox.control.requests({ sinceSeq: sfSince }).length, 0)
+    assert.deepEqual(await writeEvents(world, world.integrations.zendesk), [])
+  })
+})
+
+/** Sends one raw HTTP/1.1 request, so `..` reaches the server unresolved (fetch would resolve it). */
+async function rawRequest(port: number, target: string, token: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: '127.0.0.1', port })
+  try {
+    await conn.write(new TextEncoder().encode(
+      `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+        'Connection: close\r\n\r\n',
+    ))
+    return await new Response(conn.readable).text()
+  } catch (error) {
+    conn.close()
+    throw error
+  }
+}
+
+Deno.test('proxy: a raw ../ the runtime hands over unresolved is refused by the function itself', async () => {
+  await withProxyWorld({}, async (world) => {
+    // The function as Deno serves it (the edge runtime does not resolve dot segments either);
+    // the local gateway would, so this bypasses it. The gateway set the functions' environment.
+    const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, app.fetch)
+    try {
+      const since = world.sim.control.lastRequestSeq()
+      for (const rest of ['/api/v2/../../oauth/tokens', '/api/v2/%2e%2e/%2E%2E/oauth/tokens']) {
+        const answer = await rawRequest(
+          server.addr.port,
+          `/proxy/${world.integrations.zendesk}${rest}`,
+          world.ownerToken,
+        )
+        assert.match(answer, /^HTTP\/1\.1 400/, answer.slice(0, 200))
+        assert.match(answer, /"code":"path_not_allowed"/)
+      }
+      assert.deepEqual(simCalls(world, 'zendesk', since), [])
+    } finally {
+      await server.shutdown()
+    }
+  })
+})
+
+Deno.test('proxy: a body over 1 MiB is a 413, with or without a Content-Length', async () => {
+  await withProxyWorld({}, async (world) => {
+    const since = world.sim.control.lastRequestSeq()
+    const big = 'x'.repeat(1024 * 1024 + 1)
+    const sized = await world.proxy(world.integrations.zendesk, '/api/v2/tickets.json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: big,
+    })
+    assert.equal(
+      (await expectJson<{ error: { code: string } }>(sized, 413)).error.code,
+      'payload_too_large',
+    )
+    const chunks = [big.slice(0, 600_000), big.slice(600_000)].map((part) =>
+      new TextEncoder().encode(part)
+    )
+    const streamed = await world.proxy(world.integrations.zendesk, '/api/v2/tickets.json', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: ReadableStream.from(chunks),
+    })
+    assert.equal(
+      (await expectJson<{ error: { code: string } }>(streamed, 413)).error.code,
+      'payload_too_large',
+    )
+    assert.deepEqual(simCalls(world, 'zendesk', since), [])
+    assert.deepEqual(await writeEvents(world, world.integrations.zendesk), [])
+  })
+})
+
+Deno.test("proxy: the allowance is the business's, shared by its members, and another business keeps its own", async () => {
+  await withProxyWorld({ env: { PROXY_RATE_LIMIT_MAX: '2' } }, async (world) => {
+    await expectJson(await world.proxy(world.integrations.github, '/user'), 200)
+    await expectJson(
+      await world.proxy(world.integrations.github, '/user', { token: world.memberToken }),
+      200,
+    )
+    const since = world.sim.control.lastRequestSeq()
+    const third = await world.proxy(world.integrations.zendesk, '/api/v2/users/me.json', {
+      token: world.memberToken,
+    })
+    const body = await expectJson<{ error: { code: string } }>(third, 429)
+    assert.equal(body.error.code, 'rate_limited')
+    assert.ok(Number(third.headers.get('retry-after')) >= 1)
+    assert.deepEqual(simCalls(world, 'zendesk', since), [])
+    // The outsider's business has spent nothing.
+    await expectJson(
+      await world.proxy(world.otherIntegrationId, '/user', { token: world.outsiderToken }),
+      200,
+    )
+  })
+})
+
+Deno.test('proxy: a write the provider refuses is passed through and still audited', async () => {
+  await withProxyWorld({}, async (world) => {
+    const refused = await world.proxy(
+      world.integrations.salesforce,
+      `${sfApi}/sobjects/Contact`,
+      json({ FirstName: 'No last name' }),
+    )
+    assertFromProvider(refused)
+    const errors = await expectJson<Array<{ errorCode: string }>>(refused, 400)
+    assert.equal(errors[0].errorCode, 'REQUIRED_FIELD_MISSING', "Salesforce's own error body")
+    const events = await writeEvents(world, world.integrations.salesforce)
+    assert.deepEqual(events.map((event) => event.metadata), [
+      { method: 'POST', path: `${sfApi}/sobjects/Contact`, status: 400, source: 'provider' },
+    ])
   })
 })
