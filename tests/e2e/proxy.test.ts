@@ -55,6 +55,14 @@ Deno.test("proxy: GET and POST reach Salesforce, GitHub and Zendesk with the con
       world.sandbox.control.getRecord(world.org.orgId, 'Contact', id)?.LastName,
       'Lovelace',
     )
+    const deleted = await world.proxy(
+      world.integrations.salesforce,
+      `${sfApi}/sobjects/Contact/${id}`,
+      { method: 'DELETE' },
+    )
+    assertFromProvider(deleted)
+    assert.equal(deleted.status, 204)
+    assert.equal(await deleted.text(), '')
 
     // GitHub: who the token belongs to, then a repository created in that account.
     const since = world.sim.control.lastRequestSeq()
@@ -90,21 +98,30 @@ Deno.test("proxy: GET and POST reach Salesforce, GitHub and Zendesk with the con
     const paths = simCalls(world, 'zendesk', since).map((call) => `${call.method} ${call.path}`)
     assert.ok(paths.includes('GET /api/v2/users.json?per_page=2'), paths.join('\n'))
 
-    // Every write left one audit event with method, path (no query) and status, never the body.
-    for (
-      const [integration, path, status] of [
-        [world.integrations.salesforce, `${sfApi}/sobjects/Contact`, 201],
-        [world.integrations.github, '/user/repos', 201],
-        [world.integrations.zendesk, '/api/v2/tickets.json', 201],
-      ] as const
-    ) {
-      const events = await writeEvents(world, integration)
-      assert.deepEqual(events.map((event) => event.metadata), [
-        { method: 'POST', path, status, source: 'provider' },
-      ])
-      assert.equal(events[0].actor_id, world.ownerId)
+    // Every write left one audit event with method, path (no query) and status, never the
+    // body; the reads (the query, /user, the user list) left none.
+    const expected = {
+      [world.integrations.salesforce]: [
+        { method: 'POST', path: `${sfApi}/sobjects/Contact`, status: 201, source: 'provider' },
+        {
+          method: 'DELETE',
+          path: `${sfApi}/sobjects/Contact/${id}`,
+          status: 204,
+          source: 'provider',
+        },
+      ],
+      [world.integrations.github]: [
+        { method: 'POST', path: '/user/repos', status: 201, source: 'provider' },
+      ],
+      [world.integrations.zendesk]: [
+        { method: 'POST', path: '/api/v2/tickets.json', status: 201, source: 'provider' },
+      ],
     }
-    assert.ok(!(await eventTypes(world.sql, world.integrations.github)).includes('proxy_read'))
+    for (const [integration, metadata] of Object.entries(expected)) {
+      const events = await writeEvents(world, integration)
+      assert.deepEqual(events.map((event) => event.metadata), metadata)
+      assert.ok(events.every((event) => event.actor_id === world.ownerId))
+    }
   })
 })
 

@@ -28,9 +28,6 @@ export const providerSourceHeader = 'x-proxy-source'
  */
 const tenantBucket = 'proxy:business'
 
-/** Statuses whose Response may not have a body (the constructor throws otherwise). */
-const nullBodyStatuses = [101, 204, 205, 304]
-
 /** Audit paths longer than this are cut: the event is a trail, not a copy of the request. */
 const maxAuditPathLength = 512
 
@@ -192,9 +189,7 @@ export async function proxyRequest(call: ProxyCall, options: ProxyOptions = {}):
   const secrets = [...new Set([...before, ...secretsOf(connection, sent)])]
   const headers = returnedResponseHeaders(response.headers, secrets)
   headers.set(providerSourceHeader, 'provider')
-  const body = call.method === 'HEAD' || response.body === null ||
-      nullBodyStatuses.includes(response.status)
-    ? null
-    : response.body.pipeThrough(redactingStream(secrets))
+  // fetch gives no body for HEAD, 204 and 304, and a Response cannot carry one for those.
+  const body = response.body?.pipeThrough(redactingStream(secrets)) ?? null
   return new Response(body, { status: response.status, statusText: response.statusText, headers })
 }
