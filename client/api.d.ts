@@ -1990,7 +1990,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `not_found`: No such thing, or not yours (never told apart) */
+                /** @description `contacts_unsupported`: The integration's provider has no CRM contacts to read; `not_found`: No such thing, or not yours (never told apart) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -1999,7 +1999,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "not_found";
+                                code?: "contacts_unsupported" | "not_found";
                             };
                         };
                     };
@@ -2228,7 +2228,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `not_found`: No such thing, or not yours (never told apart) */
+                /** @description `contacts_unsupported`: The integration's provider has no CRM contacts to read; `not_found`: No such thing, or not yours (never told apart) */
                 404: {
                     headers: {
                         [name: string]: unknown;
@@ -2237,7 +2237,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "not_found";
+                                code?: "contacts_unsupported" | "not_found";
                             };
                         };
                     };

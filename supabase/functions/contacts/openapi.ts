@@ -54,7 +54,7 @@ export const docs = {
         body: z.object({ contacts: z.array(remoteContact), next_cursor: nextCursor }),
       },
     },
-    errors: ['not_found', ...providerCallErrors],
+    errors: ['not_found', 'contacts_unsupported', ...providerCallErrors],
   }),
   synced: describeRoute({
     summary: 'Synced contacts of an integration or a business, (updated_at, id) order (members)',
@@ -78,6 +78,6 @@ export const docs = {
         }),
       },
     },
-    errors: ['not_found', ...providerCallErrors],
+    errors: ['not_found', 'contacts_unsupported', ...providerCallErrors],
   }),
 }

@@ -1,11 +1,13 @@
 // Inserts a batch of campaign leads in one statement, skipping those the campaign already has.
 import type { Tx } from '../db/client.ts'
-import type { LeadSource } from '../providers/salesforce/contact-records.ts'
+import type { LeadSource } from '../providers/types.ts'
 
 export interface LeadBatch {
   businessId: string
   campaignId: string
   integrationId: string
+  /** leads.source_type: the integration's provider id. */
+  sourceType: string
   leads: LeadSource[]
 }
 
@@ -22,7 +24,7 @@ export async function insertLeads(tx: Tx, batch: LeadBatch): Promise<number> {
     insert into public.leads (business_id, campaign_id, integration_id, source_type, source_id,
                               first_name, last_name, email, phone, company, title)
     select ${batch.businessId}::uuid, ${batch.campaignId}::uuid, ${batch.integrationId}::uuid,
-           'salesforce', r.source_id, r.first_name, r.last_name, r.email, r.phone, r.company,
+           ${batch.sourceType}, r.source_id, r.first_name, r.last_name, r.email, r.phone, r.company,
            r.title
     from jsonb_to_recordset(${tx.json(batch.leads)}) as r(
       source_id text, first_name text, last_name text, email text, phone text, company text,

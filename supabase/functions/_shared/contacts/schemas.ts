@@ -1,7 +1,7 @@
 // The contacts routes' inputs as zod schemas: what the handlers may assume once validation passed.
 import { z } from 'zod'
 import { pgTimestamp } from '../http/pg-input.ts'
-import { toContactId18 } from '../providers/salesforce/ids.ts'
+import { anyCanonicalContactId } from './contact-object.ts'
 import { cursorParam } from './cursor.ts'
 
 /** Most ids one import takes (issue 5). */
@@ -24,9 +24,12 @@ const queryBoolean = z.enum(['true', 'false', '1', '0']).transform((value) =>
   value === 'true' || value === '1'
 )
 
-/** The remote cursor holds the last Contact id shown (`a`), canonical 18 characters. */
+/** The remote cursor holds the last contact id shown (`a`), in its canonical form. */
 export const remoteCursorSchema = z.strictObject({
-  a: z.string().refine((id) => toContactId18(id) === id, 'not a canonical Contact id'),
+  a: z.string().max(255).refine(
+    (id) => anyCanonicalContactId(id) === id,
+    'not a canonical Contact id',
+  ),
 })
 export type RemoteCursor = z.output<typeof remoteCursorSchema>
 
@@ -64,9 +67,12 @@ export const syncedQuerySchema = z.object({
 )
 export type SyncedQuery = z.output<typeof syncedQuerySchema>
 
-/** A Contact id as the caller may give it: 15 (case-sensitive) or 18 characters, prefix 003. */
-const contactId = z.string().refine(
-  (id) => toContactId18(id) !== undefined,
+/**
+ * A contact id as the caller may give it (Salesforce: 15 case-sensitive or 18 characters,
+ * prefix 003); the integration's own provider checks it again on import.
+ */
+const contactId = z.string().max(255).refine(
+  (id) => anyCanonicalContactId(id) !== undefined,
   'must be a 15- or 18-character Salesforce Contact id',
 )
 

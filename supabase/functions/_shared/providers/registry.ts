@@ -1,6 +1,7 @@
 // Every provider we connect to, by id: one import and one line each. Adding a provider is a new
-// folder under providers/ plus one line here. Each spec is parsed by providerSpecSchema when
-// this module loads, so a malformed entry stops the function at boot, not at a tenant's connect.
+// folder under providers/ plus one line here. Each spec is parsed by providerSpecSchema on the
+// first lookup, which every function's index.ts makes at boot (listProviders), so a malformed
+// entry stops the function from starting, not a tenant's connect.
 import { NotFoundError } from '../http/errors.ts'
 import { salesforce } from './salesforce/index.ts'
 import { hubspot } from './hubspot/index.ts'
@@ -21,7 +22,8 @@ import { zendesk } from './zendesk/index.ts'
 import { defineProvider, type ProviderDefinition } from './define.ts'
 import type { Provider, ProviderId } from './types.ts'
 
-const entries: readonly ProviderDefinition[] = [
+/** Read on first use: provider clients reach back here through connections/, an import cycle. */
+const entries = (): readonly ProviderDefinition[] => [
   salesforce,
   hubspot,
   pipedrive,
@@ -40,16 +42,21 @@ const entries: readonly ProviderDefinition[] = [
   zendesk,
 ]
 
-const providers: ReadonlyMap<ProviderId, Provider> = new Map(
-  entries.map((entry) => {
-    const provider = defineProvider(entry)
-    return [provider.spec.id, provider]
-  }),
-)
+let table: ReadonlyMap<ProviderId, Provider> | undefined
+
+function providers(): ReadonlyMap<ProviderId, Provider> {
+  table ??= new Map(
+    entries().map((entry) => {
+      const provider = defineProvider(entry)
+      return [provider.spec.id, provider]
+    }),
+  )
+  return table
+}
 
 /** True when `id` names a provider in the registry. */
 export function isProviderId(id: string): boolean {
-  return providers.has(id)
+  return providers().has(id)
 }
 
 /**
@@ -58,12 +65,12 @@ export function isProviderId(id: string): boolean {
  * @throws {NotFoundError} 404 for a provider the registry does not hold.
  */
 export function getProvider(id: string): Provider {
-  const provider = providers.get(id)
+  const provider = providers().get(id)
   if (!provider) throw new NotFoundError(`Unknown provider ${JSON.stringify(id)}`)
   return provider
 }
 
 /** Every provider, in registry order. */
 export function listProviders(): readonly Provider[] {
-  return [...providers.values()]
+  return [...providers().values()]
 }

@@ -309,10 +309,65 @@ export interface ProviderHooks {
   checkConfig?(config: ConnectionConfig): ConnectionConfig
 }
 
+/** A CRM contact as the picker shows it, read live from the provider. */
+export interface RemoteContact {
+  id: string
+  first_name: string | null
+  last_name: string | null
+  name: string | null
+  email: string | null
+  phone: string | null
+  mobile_phone: string | null
+  title: string | null
+  department: string | null
+  account_id: string | null
+  account_name: string | null
+}
+
+/** A contact as a campaign lead is made from it. */
+export type LeadSource = {
+  source_id: string
+  first_name: string | null
+  last_name: string | null
+  email: string | null
+  phone: string | null
+  company: string | null
+  title: string | null
+}
+
+/** Where a contact call goes: the integration, and what the caller could read of it. */
+export interface ContactScope {
+  integrationId: string
+  /** The API base the provider gave (Salesforce's instance_url), for request planning. */
+  instanceUrl: string | null
+  apiVersion: string
+}
+
+/** A provider's CRM contacts: the sync source, and the live reads the contacts routes make. */
+export interface ContactObject {
+  /** The source of the `contacts` table's rows (the engine reads pages through it). */
+  sync: SourceFactory
+  /**
+   * The canonical form of a contact id as a caller may give it (Salesforce: 15 or 18
+   * characters → 18), or undefined when it is not one of this provider's contact ids.
+   */
+  canonicalId(id: string): string | undefined
+  /**
+   * One page of contacts for a picker, after the contact `afterId` (canonical) in the
+   * provider's order, optionally matching `search`; `nextAfter` is the last id scanned when
+   * more follow.
+   */
+  browse(
+    scope: ContactScope,
+    page: { limit: number; afterId?: string; search?: string },
+  ): Promise<{ contacts: RemoteContact[]; nextAfter: string | null }>
+  /** The contacts with these canonical ids that exist (each at most once, any order). */
+  fetchByIds(scope: ContactScope, ids: readonly string[]): Promise<LeadSource[]>
+}
+
 /** What the sync engine and the contacts routes may ask a provider for, per object. */
 export interface ProviderObjects {
-  /** The source of the `contacts` table's rows (engine reads pages through it). */
-  contact?: { sync: SourceFactory }
+  contact?: ContactObject
 }
 
 /** One registry entry. */

@@ -1,11 +1,8 @@
-// The sync source of each provider: the one place the engine learns which code reads which CRM.
+// The sync source of each provider, from its registry entry: the one place the engine learns
+// which code reads which CRM.
 import { NotFoundError } from '../http/errors.ts'
-import { salesforceContactSource } from '../providers/salesforce/contact-sync.ts'
+import { getProvider, isProviderId } from '../providers/registry.ts'
 import type { SourceFactory } from './source.ts'
-
-const sources: Readonly<Record<string, SourceFactory>> = {
-  salesforce: salesforceContactSource,
-}
 
 /**
  * The source factory of `provider`.
@@ -13,7 +10,7 @@ const sources: Readonly<Record<string, SourceFactory>> = {
  * @throws {NotFoundError} `sync_source_missing` for a provider the sync cannot read yet.
  */
 export function sourceFor(provider: string): SourceFactory {
-  const factory = Object.hasOwn(sources, provider) ? sources[provider] : undefined
+  const factory = isProviderId(provider) ? getProvider(provider).objects.contact?.sync : undefined
   if (!factory) {
     throw new NotFoundError(`No sync for provider ${JSON.stringify(provider)}`, {
       code: 'sync_source_missing',

@@ -35,6 +35,10 @@ export const errorCodes = {
   },
   forbidden: { status: 403, description: 'Known caller, but only owners and admins may do this' },
   not_found: { status: 404, description: 'No such thing, or not yours (never told apart)' },
+  contacts_unsupported: {
+    status: 404,
+    description: "The integration's provider has no CRM contacts to read",
+  },
   conflict: { status: 409, description: 'The request conflicts with the current state' },
   integration_exists: { status: 409, description: 'The business has an integration of that name' },
   integration_connected: {

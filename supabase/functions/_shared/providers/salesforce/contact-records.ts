@@ -2,6 +2,7 @@
 // with (a picker row) and store (a campaign lead).
 import { z } from 'zod'
 import { ProviderError } from '../../http/errors.ts'
+import type { LeadSource, RemoteContact } from '../types.ts'
 import { accountField, idField, textField } from './contact-fields.ts'
 
 const pickerRecordSchema = z.looseObject({
@@ -28,34 +29,7 @@ const leadRecordSchema = z.looseObject({
   Account: accountField,
 })
 
-/** A Contact as the picker shows it. */
-export interface RemoteContact {
-  id: string
-  first_name: string | null
-  last_name: string | null
-  name: string | null
-  email: string | null
-  phone: string | null
-  mobile_phone: string | null
-  title: string | null
-  department: string | null
-  account_id: string | null
-  account_name: string | null
-}
-
-/**
- * What a campaign lead copies from its Contact (columns of public.leads). A type alias, not an
- * interface, so it is assignable to postgres.js's JSON parameter type.
- */
-export type LeadSource = {
-  source_id: string
-  first_name: string | null
-  last_name: string | null
-  email: string | null
-  phone: string | null
-  company: string | null
-  title: string | null
-}
+export type { LeadSource, RemoteContact }
 
 function parseRecord<S extends z.ZodType>(schema: S, record: unknown): z.output<S> {
   const parsed = schema.safeParse(record)

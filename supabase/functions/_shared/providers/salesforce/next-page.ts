@@ -1,6 +1,6 @@
-// The page after a Salesforce query page, for the contacts routes that follow a locator.
-import { ProviderError } from '../http/errors.ts'
-import type { QueryPage, SalesforceApi } from '../providers/salesforce/api.ts'
+// The page after a Salesforce query page, for the reads that follow a locator.
+import { ProviderError } from '../../http/errors.ts'
+import type { QueryPage, SalesforceApi } from './api.ts'
 
 /**
  * The next page of `page`, which is not `done`.
