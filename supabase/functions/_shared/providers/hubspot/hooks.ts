@@ -10,9 +10,12 @@ export const hubspotHooks: ProviderHooks = {
       new Request(`${context.apiBaseUrl}/account-info/v3/details`),
     )
     const body = await identityJson(response, 'HubSpot') as { portalId?: unknown }
-    return typeof body.portalId === 'number' || typeof body.portalId === 'string'
-      ? { portalId: String(body.portalId) }
-      : {}
+    const portalId = body.portalId
+    const extra: Record<string, string> = {}
+    if (typeof portalId === 'number' || typeof portalId === 'string') {
+      extra.portalId = String(portalId)
+    }
+    return extra
   },
   /**
    * `DELETE /oauth/v1/refresh-tokens/{token}` (204). Access tokens already issued live out their
