@@ -14,6 +14,7 @@ import {
 import { oauthHeaderParams, verifySignature } from './oauth1.ts'
 import type {
   ApiContext,
+  ApiErrorContext,
   ApiErrorKind,
   ApiQuirks,
   ListPage,
@@ -62,8 +63,14 @@ function findRoute(q: ApiQuirks, method: string, path: string): Found | null {
   return null
 }
 
+/** The provider's answer for a kind of failure; a revoked token is `invalid` unless it says more. */
+export function apiError(q: ApiQuirks, kind: ApiErrorKind | 'revoked', c: ApiErrorContext): Reply {
+  if (kind === 'revoked') return q.revoked?.(c) ?? q.error('invalid', c)
+  return q.error(kind, c)
+}
+
 class ApiFailure extends Error {
-  constructor(readonly kind: ApiErrorKind, message?: string) {
+  constructor(readonly kind: ApiErrorKind | 'revoked', message?: string) {
     super(message)
   }
 }
@@ -82,8 +89,8 @@ export async function handleApi(
 ): Promise<Response> {
   const q = routed.provider.api
   const now = ctx.now()
-  const fail = (kind: ApiErrorKind, message?: string) =>
-    withHeaders(q.error(kind, { message, retryAfterSeconds: 0, resetAt: 0, now }), q, now)
+  const fail = (kind: ApiErrorKind | 'revoked', message?: string) =>
+    withHeaders(apiError(q, kind, { message, retryAfterSeconds: 0, resetAt: 0, now }), q, now)
   routed.note.endpoint = 'api'
   const found = findRoute(q, req.method, rest || '/')
   if (!found) {
@@ -154,7 +161,7 @@ function byToken(ctx: SimContext, routed: Routed, token: string): Caller {
   const grant = stored ? w.grants.get(stored.grantId) : undefined
   if (!stored || !grant || grant.provider !== routed.provider.id) throw new ApiFailure('invalid')
   // A killed grant marks its access tokens dead too, except where revocation leaves them (HubSpot).
-  if (!stored.alive) throw new ApiFailure('invalid')
+  if (!stored.alive) throw new ApiFailure('revoked')
   if (stored.expiresAt !== null && ctx.now() >= stored.expiresAt) throw new ApiFailure('expired')
   return { account: w.account(grant.provider, grant.accountKey)!, grant, token }
 }

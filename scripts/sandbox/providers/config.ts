@@ -535,6 +535,7 @@ const slack: ProviderQuirks = {
     authorizeUrl: 'https://slack.com/oauth/v2/authorize',
     tokenUrl: 'https://slack.com/api/oauth.v2.access',
     grantTypeOptional: true,
+    redirectUriOptional: true,
     pkce: 'none',
     clientAuth: 'either',
     tokenFormat: 'form',
@@ -671,6 +672,7 @@ const slack: ProviderQuirks = {
           return slackError(c.message ?? 'invalid_arguments')
       }
     },
+    revoked: () => slackError('token_revoked'),
   },
 }
 
@@ -1126,6 +1128,7 @@ const github: ProviderQuirks = {
     authorizeUrl: 'https://github.com/login/oauth/authorize',
     tokenUrl: 'https://github.com/login/oauth/access_token',
     grantTypeOptional: true,
+    redirectUriOptional: true,
     pkce: 'S256',
     clientAuth: 'either',
     tokenFormat: 'either',

@@ -6,6 +6,7 @@ import { rfcTokenError } from './config.ts'
 import { startConsent, submitConsent } from './consent.ts'
 import type { Routed, SimContext } from './context.ts'
 import {
+  accountParam,
   basicCredentials,
   bearerToken,
   compileTemplate,
@@ -135,9 +136,9 @@ export async function token(
     }
     let issued: IssuedTokens
     if (grantType === 'authorization_code') {
-      issued = await exchangeCode(ctx, q, client, params)
+      issued = await exchangeCode(ctx, q, client, params, accountParam(routed.params))
     } else if (grantType === 'refresh_token') {
-      issued = refresh(ctx, q, client, params)
+      issued = refresh(ctx, q, client, params, accountParam(routed.params))
     } else {
       throw new TokenError('unsupported_grant_type', `grant_type '${grantType}' is not supported`)
     }
@@ -217,15 +218,21 @@ function authenticate(
   return client
 }
 
+/**
+ * `hostAccount`: the account a subdomain token URL names (Zendesk, BambooHR, Workday); a code or
+ * refresh token of another account is not valid there.
+ */
 async function exchangeCode(
   ctx: SimContext,
   q: OAuth2Quirks,
   client: Client,
   params: URLSearchParams,
+  hostAccount: string | null,
 ): Promise<IssuedTokens> {
   const w = ctx.world
   const code = w.codes.get(params.get('code') ?? '')
-  if (!code || code.clientId !== client.clientId) {
+  const elsewhere = hostAccount !== null && code?.accountKey !== hostAccount
+  if (!code || code.clientId !== client.clientId || elsewhere) {
     throw new TokenError('invalid_grant', 'the authorization code is invalid')
   }
   if (code.used) {
@@ -236,7 +243,9 @@ async function exchangeCode(
   if (ctx.now() > code.expiresAt) {
     throw new TokenError('invalid_grant', 'the authorization code has expired')
   }
-  if (code.redirectUri !== null && params.get('redirect_uri') !== code.redirectUri) {
+  const sent = params.get('redirect_uri')
+  const skipped = sent === null && q.redirectUriOptional
+  if (code.redirectUri !== null && !skipped && sent !== code.redirectUri) {
     throw new TokenError('redirect_uri_mismatch', 'redirect_uri does not match the authorize call')
   }
   if (code.challenge) {
@@ -293,6 +302,7 @@ function refresh(
   q: OAuth2Quirks,
   client: Client,
   params: URLSearchParams,
+  hostAccount: string | null,
 ): IssuedTokens {
   const w = ctx.world
   if (q.refresh === 'none') {
@@ -301,7 +311,8 @@ function refresh(
   const presented = params.get('refresh_token') ?? ''
   const stored = w.refreshTokens.get(presented)
   const grant = stored ? w.grants.get(stored.grantId) : undefined
-  if (!stored || !grant || grant.clientId !== client.clientId) {
+  const elsewhere = hostAccount !== null && grant?.accountKey !== hostAccount
+  if (!stored || !grant || grant.clientId !== client.clientId || elsewhere) {
     throw new TokenError('invalid_grant', 'the refresh token is invalid')
   }
   if (!stored.alive || !grant.alive) {

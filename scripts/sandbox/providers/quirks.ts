@@ -87,6 +87,8 @@ export interface OAuth2Quirks {
   issuesRefreshToken?(ctx: TtlContext & { firstGrant: boolean }): boolean
   /** GitHub and Slack: a code exchange without `grant_type` is fine. */
   grantTypeOptional?: boolean
+  /** GitHub and Slack: the code exchange may leave out `redirect_uri` (if sent, it must match). */
+  redirectUriOptional?: boolean
   /** GitHub: the token response is form-encoded unless the request accepts JSON. */
   formResponseUnlessAcceptJson?: boolean
   tokenResponse(t: IssuedTokens): Record<string, unknown>
@@ -205,6 +207,8 @@ export interface ApiQuirks {
   /** Identity lookups the post-connect hooks use and other one-off routes. */
   routes?: RouteQuirks[]
   error(kind: ApiErrorKind, ctx: ApiErrorContext): Reply
+  /** A revoked or killed token, where the provider tells it apart from an unknown one (Slack). */
+  revoked?(ctx: ApiErrorContext): Reply
   /** Headers on every API answer (GitHub's x-ratelimit-*). */
   headers?(now: number): Record<string, string>
 }

@@ -164,7 +164,7 @@ const FLOWS: Flow[] = [
     },
     refresh: 'none',
     // Slack's Web API reports auth failures with HTTP 200.
-    dead: { status: 200, check: (b) => assert.deepEqual(b, { ok: false, error: 'invalid_auth' }) },
+    dead: { status: 200, check: (b) => assert.deepEqual(b, { ok: false, error: 'token_revoked' }) },
     revoke: (t) => ({
       method: 'POST',
       url: 'https://slack.com/api/auth.revoke',

@@ -410,11 +410,8 @@ Deno.test('GitHub answers form-encoded unless asked for JSON, and errors with HT
     const got = await code(sim, 'github', 'https://github.com/login/oauth/authorize', client, {
       scope: 'repo',
     })
-    const fields = {
-      code: got.code!,
-      redirect_uri: simulatorCallback('github'),
-      ...bodyCreds(client),
-    }
+    // Neither grant_type nor redirect_uri is needed at GitHub's token endpoint.
+    const fields = { code: got.code!, ...bodyCreds(client) }
     const res = await post(sim, 'https://github.com/login/oauth/access_token', { form: fields })
     assert.equal(res.status, 200)
     assert.match(res.type, /application\/x-www-form-urlencoded/)
@@ -497,5 +494,82 @@ Deno.test('HubSpot: tokens expire after 30 minutes; revoking leaves access token
     const expired = await call()
     assert.equal(expired.status, 401)
     assert.equal((await expired.json()).category, 'EXPIRED_AUTHENTICATION')
+  })
+})
+
+Deno.test('a code or refresh token of one subdomain is not valid at another’s token URL', async () => {
+  await withSimulator(async (sim) => {
+    const client = registerClient(sim, 'zendesk', { requirePkce: false })
+    const got = await code(
+      sim,
+      'zendesk',
+      'https://acme.zendesk.com/oauth/authorizations/new',
+      client,
+      {
+        response_type: 'code',
+      },
+    )
+    const fields = {
+      grant_type: 'authorization_code',
+      code: got.code!,
+      redirect_uri: simulatorCallback('zendesk'),
+      expires_in: '600',
+      ...bodyCreds(client),
+    }
+    const elsewhere = await post(sim, 'https://globex.zendesk.com/oauth/tokens', { json: fields })
+    assert.equal(elsewhere.body.error, 'invalid_grant')
+    const home = await post(sim, 'https://acme.zendesk.com/oauth/tokens', { json: fields })
+    assert.equal(home.status, 200)
+    const refresh = {
+      grant_type: 'refresh_token',
+      refresh_token: home.body.refresh_token,
+      ...bodyCreds(client),
+    }
+    const refreshElsewhere = await post(sim, 'https://globex.zendesk.com/oauth/tokens', {
+      json: refresh,
+    })
+    assert.equal(refreshElsewhere.body.error, 'invalid_grant')
+    assert.equal(
+      (await post(sim, 'https://acme.zendesk.com/oauth/tokens', { json: refresh })).status,
+      200,
+    )
+  })
+})
+
+Deno.test('Slack tells a revoked token from an unknown one', async () => {
+  await withSimulator(async (sim) => {
+    const t = sim.control.issueTokens('slack', 'acme', { scopes: ['channels:read'] })
+    const test = async (token: string) => {
+      const res = await fetch(viaSimulator(sim, 'https://slack.com/api/auth.test'), {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      })
+      return (await res.json()).error
+    }
+    assert.equal(await test('xoxb-unknown'), 'invalid_auth')
+    sim.control.killGrants('slack', 'acme')
+    assert.equal(await test(t.accessToken), 'token_revoked')
+  })
+})
+
+Deno.test('the code exchange needs the authorize call’s redirect_uri where the provider does', async () => {
+  await withSimulator(async (sim) => {
+    const client = registerClient(sim, 'hubspot', { requirePkce: false })
+    const exchange = async (redirect: Record<string, string>) => {
+      const got = await code(sim, 'hubspot', HUBSPOT_AUTHORIZE, client, { scope: 'oauth' })
+      return await post(sim, HUBSPOT_TOKEN, {
+        form: {
+          grant_type: 'authorization_code',
+          code: got.code!,
+          ...redirect,
+          ...bodyCreds(client),
+        },
+      })
+    }
+    const missing = await exchange({})
+    assert.deepEqual([missing.status, missing.body.status], [400, 'BAD_REDIRECT_URI'])
+    const other = await exchange({ redirect_uri: 'http://127.0.0.1:9/elsewhere' })
+    assert.equal(other.body.status, 'BAD_REDIRECT_URI')
+    assert.equal((await exchange({ redirect_uri: simulatorCallback('hubspot') })).status, 200)
   })
 })
