@@ -34,7 +34,11 @@ async function withFixture(run: (fixture: Fixture) => Promise<void>): Promise<vo
   const userId = await createUser(sql, `owner-${tag}@example.test`)
   const businessId = await createBusiness(sql, { name: `Proxy ${tag}`, ownerId: userId })
   try {
-    const connect = async (provider: string, config: object, tokens: object) => {
+    const connect = async (
+      provider: string,
+      config: Record<string, string>,
+      tokens: Record<string, string>,
+    ) => {
       const [row] = await sql<{ id: string }[]>`
         insert into public.integrations
           (business_id, provider, name, created_by, connection_config, status, connected_at)
