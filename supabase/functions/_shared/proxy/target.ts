@@ -65,9 +65,14 @@ export function checkProxyPath(rawPath: string): void {
     throw new PathNotAllowedError('empty segments (//)')
   }
   // Decoded per segment so `%2F` stays inside its segment (GitLab's `group%2Fproject` ids), and
-  // then split again so `..%2F` is caught as the `..` it becomes when decoded.
+  // then split again so `..%2F` is caught as the `..` it becomes when decoded. A `;` parameter
+  // does not hide one (servlet containers read `..;x` as `..`), nor do full-width dots that a
+  // server may fold (NFKC) into ASCII ones.
   const dotSegment = segments.some((segment) =>
-    fullyDecoded(segment).split('/').some((part) => part === '.' || part === '..')
+    fullyDecoded(segment).normalize('NFKC').split('/').some((part) => {
+      const name = part.split(';')[0]
+      return name === '.' || name === '..'
+    })
   )
   if (dotSegment) throw new PathNotAllowedError('dot segments (. or ..)')
   if (absoluteUrl.test(rawPath.slice(1)) || absoluteUrl.test(decoded.slice(1))) {

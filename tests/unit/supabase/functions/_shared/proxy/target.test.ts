@@ -36,6 +36,11 @@ Deno.test('proxy path: dot segments are refused raw, percent-encoded, mixed-case
       '/users/%252e%252e/oauth',
       '/users/%25252e%25252e%25252f',
       '/users/x%2f..%2f..%2foauth',
+      '/users/..;/oauth',
+      '/users/..;jsessionid=x/oauth',
+      '/users/%2e%2e%3b/oauth',
+      '/users/\uff0e\uff0e/oauth',
+      '/users/%EF%BC%8E%EF%BC%8E/oauth',
     ]
   ) refused(path, /dot segments/)
 })
@@ -71,6 +76,7 @@ Deno.test('proxy path: ordinary API paths pass, encoded slashes and colons kept 
       '/files/a%20b.txt',
       '/items/caf%C3%A9',
       '/a..b/c.d/...x',
+      '/matrix;v=1/x',
       '/tickets.json',
       '/malformed%zz',
     ]
