@@ -369,3 +369,38 @@ Deno.test('proxy: a write the provider refuses is passed through and still audit
     ])
   })
 })
+
+Deno.test('proxy: a dead grant is our 409 reauth_required, and the write that met it is audited with our code', async () => {
+  await withProxyWorld({}, async (world) => {
+    assert.ok(world.sim.control.killGrants('zendesk', 'acme') > 0)
+    const response = await world.proxy(
+      world.integrations.zendesk,
+      '/api/v2/tickets.json',
+      json({ ticket: { subject: 'Too late' } }),
+    )
+    assert.equal(response.headers.get('x-proxy-source'), null, 'our answer')
+    const body = await expectJson<{ error: { code: string } }>(response, 409)
+    assert.equal(body.error.code, 'reauth_required')
+    assert.ok((await eventTypes(world.sql, world.integrations.zendesk)).includes('reauth_required'))
+    assert.deepEqual(
+      (await writeEvents(world, world.integrations.zendesk)).map((e) => e.metadata),
+      [
+        {
+          method: 'POST',
+          path: '/api/v2/tickets.json',
+          status: 409,
+          source: 'proxy',
+          code: 'reauth_required',
+        },
+      ],
+    )
+    // From now on the connection is known dead: no call reaches Zendesk at all.
+    const since = world.sim.control.lastRequestSeq()
+    const again = await world.proxy(world.integrations.zendesk, '/api/v2/users/me.json')
+    assert.equal(
+      (await expectJson<{ error: { code: string } }>(again, 409)).error.code,
+      'reauth_required',
+    )
+    assert.deepEqual(simCalls(world, 'zendesk', since), [])
+  })
+})

@@ -49,7 +49,6 @@ export interface ProxyCall {
 export interface ProxyOptions {
   /** The provider-facing fetch (tests count and fake calls with it). */
   fetch?: typeof fetch
-  sleep?: (ms: number) => Promise<void>
 }
 
 function isWrite(method: string): boolean {
@@ -169,7 +168,6 @@ export async function proxyRequest(call: ProxyCall, options: ProxyOptions = {}):
     response = await authorizedFetch(connection, request, {
       fetch: recordingFetch,
       maxRetryWaitMs: getConfig('proxy').PROXY_MAX_RETRY_WAIT_SECONDS * 1000,
-      sleep: options.sleep,
     })
   } catch (error) {
     if (write) {
