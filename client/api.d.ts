@@ -2486,11 +2486,11 @@ export interface paths {
                     "application/json": {
                         /** Format: uuid */
                         business_id: string;
-                        /**
-                         * @default salesforce
-                         * @enum {string}
-                         */
-                        provider?: "salesforce";
+                        /** @default salesforce */
+                        provider?: string;
+                        connection_config?: {
+                            [key: string]: string;
+                        };
                         name: string;
                         /**
                          * @default production
@@ -3126,6 +3126,9 @@ export interface paths {
                 content: {
                     "application/json": {
                         name?: string;
+                        connection_config?: {
+                            [key: string]: string;
+                        };
                         /** @enum {string} */
                         environment?: "production" | "sandbox" | "custom";
                         my_domain_url?: string | null;
@@ -3279,6 +3282,198 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/integrations/{id}/credentials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Connect an API-key or Basic-auth integration with its keys (owners, admins) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        api_key?: string;
+                        username?: string;
+                        password?: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description The connected integration */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            integration: components["schemas"]["Integration"];
+                        };
+                    };
+                };
+                /** @description `auth_mode_unsupported`: The provider does not connect this way (API key providers take credentials); `bad_request`: The request is malformed (e.g. a body that is not JSON); `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "auth_mode_unsupported" | "bad_request" | "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `forbidden`: Known caller, but only owners and admins may do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "forbidden";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `client_not_configured`: No connected app is configured for it; `not_connected`: The integration is not connected; `reauth_required`: The grant is dead: connect the integration again */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited" | "salesforce_limit_exceeded";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/integrations/{id}/events": {

@@ -6,7 +6,7 @@ import { createApp } from '../_shared/http/app.ts'
 import { requireUser } from '../_shared/http/auth.ts'
 import { rateLimit } from '../_shared/http/rate-limit.ts'
 import { validate } from '../_shared/http/validate.ts'
-import { loadIntegrationFor } from '../_shared/integrations/caller-access.ts'
+import { loadIntegrationFor } from '../_shared/tenancy/access.ts'
 import { disconnectIntegration } from '../_shared/integrations/disconnect.ts'
 import { listSyncRuns, readIntegrationHealth } from '../_shared/integrations/health.ts'
 import { toIntegrationJson } from '../_shared/integrations/integration-view.ts'
@@ -18,9 +18,11 @@ import {
   updateIntegration,
 } from '../_shared/integrations/manage.ts'
 import { listCallerBusinesses } from '../_shared/tenancy/businesses.ts'
+import { storeCredentials } from '../_shared/connect/store-credentials.ts'
 import {
   clientOf,
   createIntegrationBody,
+  credentialsBody,
   disconnectQuery,
   eventsQuery,
   integrationParams,
@@ -81,6 +83,21 @@ app.patch(
       ...changes,
       client: clientOf(c.req.valid('json')),
     })
+    return c.json({ integration: toIntegrationJson(integration) })
+  },
+)
+
+app.put(
+  `${byId}/credentials`,
+  docs.credentials,
+  validate('param', integrationParams),
+  validate('json', credentialsBody),
+  async (c) => {
+    const { id } = c.req.valid('param')
+    await storeCredentials(c.var.claims, id, c.req.valid('json'))
+    // The keys are not in the answer: only the integration, now active.
+    c.header('Cache-Control', 'no-store')
+    const integration = await getIntegration(c.var.claims, id)
     return c.json({ integration: toIntegrationJson(integration) })
   },
 )

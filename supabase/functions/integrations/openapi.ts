@@ -3,6 +3,7 @@ import { describeRoute } from '../_shared/http/openapi/route-docs.ts'
 import { id, jsonObject, timestamp } from '../_shared/http/openapi/json-types.ts'
 import { z } from 'zod'
 import { integrationSchema } from '../_shared/integrations/integration-json.ts'
+import { providerCallErrors } from '../_shared/http/openapi/error-codes.ts'
 
 const business = z.object({
   id,
@@ -91,6 +92,11 @@ export const docs = {
     summary: 'Change name, org or connected app (owners, admins)',
     responses: { 200: { description: 'The changed integration', body: oneIntegration } },
     errors: ['not_found', 'forbidden', 'integration_exists', 'integration_connected'],
+  }),
+  credentials: describeRoute({
+    summary: 'Connect an API-key or Basic-auth integration with its keys (owners, admins)',
+    responses: { 200: { description: 'The connected integration', body: oneIntegration } },
+    errors: ['not_found', 'forbidden', 'auth_mode_unsupported', ...providerCallErrors],
   }),
   disconnect: describeRoute({
     summary: 'Disconnect: revoke at the provider, forget tokens; purge=true erases synced data',

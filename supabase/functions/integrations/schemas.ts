@@ -1,6 +1,8 @@
 // The integrations function's inputs, validated at the route.
 import { z } from 'zod'
 import { cursorParam } from '../_shared/contacts/cursor.ts'
+import { isProviderId } from '../_shared/providers/registry.ts'
+import { providerIdPattern } from '../_shared/providers/types.ts'
 
 const environment = z.enum(['production', 'sandbox', 'custom'])
 const apiVersion = z.string().regex(/^[0-9]{2}\.0$/, 'must look like 62.0')
@@ -32,9 +34,23 @@ const secretNeedsId = {
   message: { message: 'client_secret needs client_id', path: ['client_id'] },
 }
 
+/** A registry provider id (unknown ones are a 400 naming the field). */
+const provider = z.string().max(40).regex(providerIdPattern).refine(
+  isProviderId,
+  'is not a provider we connect to',
+)
+
+/**
+ * Per-connection settings as the provider's spec declares them (a Zendesk subdomain, a
+ * Workday tenant); checked against the spec by the integrations module, which knows the
+ * provider. Values are short strings: they fill a host label or a path segment.
+ */
+const connectionConfig = z.record(z.string().max(64), z.string().max(255))
+
 export const createIntegrationBody = z.strictObject({
   business_id: z.guid(),
-  provider: z.enum(['salesforce']).default('salesforce'),
+  provider: provider.default('salesforce'),
+  connection_config: connectionConfig.optional(),
   name,
   environment: environment.default('production'),
   my_domain_url: myDomainUrl.optional(),
@@ -49,6 +65,7 @@ export const createIntegrationBody = z.strictObject({
 
 export const updateIntegrationBody = z.strictObject({
   name: name.optional(),
+  connection_config: connectionConfig.optional(),
   environment: environment.optional(),
   my_domain_url: myDomainUrl.nullable().optional(),
   api_version: apiVersion.optional(),
@@ -83,3 +100,13 @@ export const runsQuery = z.object({
 export function clientOf(body: { client_id?: string; client_secret?: string }) {
   return body.client_id ? { clientId: body.client_id, clientSecret: body.client_secret } : undefined
 }
+
+/**
+ * An API key (api_key providers) or a user and password (basic providers). Which fields the
+ * integration's provider takes is checked by the connect module; values are never echoed.
+ */
+export const credentialsBody = z.strictObject({
+  api_key: z.string().min(1).max(4096).optional(),
+  username: z.string().min(1).max(255).optional(),
+  password: z.string().min(1).max(1024).optional(),
+})

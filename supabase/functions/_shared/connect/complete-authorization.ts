@@ -15,7 +15,7 @@ import {
   NotFoundError,
   ProviderError,
 } from '../http/errors.ts'
-import { loadIntegrationFor } from '../integrations/caller-access.ts'
+import { loadIntegrationFor } from '../tenancy/access.ts'
 import { markConnected } from '../integrations/lifecycle.ts'
 import { readIntegrationAsService, type ServiceIntegration } from '../integrations/service-read.ts'
 import type { Logger } from '../log.ts'
@@ -24,7 +24,8 @@ import { openCode } from '../oauth/completion-ticket.ts'
 import { OAuthTokenError } from '../oauth/token-client.ts'
 import { getProvider } from '../providers/registry.ts'
 import type { Provider, ProviderGrant } from '../providers/types.ts'
-import { apiBaseUrlFor, oauthUrls } from '../providers/urls.ts'
+import { oauthUrls } from '../providers/urls.ts'
+import { connectionOf } from '../connections/load.ts'
 import { hookContext } from '../connections/authorized-fetch.ts'
 import { exchangeCode, readGrant, revokeAt } from '../connections/oauth2.ts'
 import {
@@ -101,17 +102,9 @@ async function exchange(
     if (provider.hooks.postConnect) {
       // Identity lookups (HubSpot's portalId, Atlassian's cloudId) become connection metadata.
       const config = { ...integration.connection_config, ...grant.metadata }
-      const extra = await provider.hooks.postConnect(hookContext({
-        integrationId: integration.id,
-        businessId: integration.business_id,
-        provider,
-        config,
-        apiVersion: integration.api_version,
-        tokens: grant.tokens,
-        tokenVersion: 0,
-        apiBaseUrl: apiBaseUrlFor(provider.spec, config),
-        client,
-      }))
+      const extra = await provider.hooks.postConnect(
+        hookContext(connectionOf(integration, provider, config, grant.tokens, 0, client)),
+      )
       grant = { ...grant, metadata: { ...grant.metadata, ...extra } }
     }
   } catch (error) {

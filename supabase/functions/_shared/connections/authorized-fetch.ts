@@ -25,6 +25,9 @@ export interface AuthorizedFetchOptions {
   sleep?: (ms: number) => Promise<void>
   /** Now in milliseconds since the epoch; for tests. */
   now?: () => number
+  /** For tests: the single-flight refresh (refreshConnection) and the dead-grant path. */
+  refresh?: (stale: Connection) => Promise<Connection>
+  failDeadGrant?: (integrationId: string, description: string) => Promise<never>
 }
 
 /**
@@ -210,10 +213,12 @@ export async function authorizedFetch(
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? ((ms: number) => new Promise((done) => setTimeout(done, ms)))
   const maxWait = options.maxRetryWaitMs ?? defaultMaxRetryWaitMs
+  const refresh = options.refresh ?? refreshConnection
+  const deadGrant = options.failDeadGrant ?? failDeadGrant
   const { spec } = connection.provider
 
   if (expiresSoon(connection, now())) {
-    adopt(connection, await refreshConnection(connection), options)
+    adopt(connection, await refresh(connection), options)
   }
   const attempt = async () => {
     const signed = await withCredentials(connection, request.clone())
@@ -237,18 +242,18 @@ export async function authorizedFetch(
     if (verdict === 'auth_expired' && !refreshed && connection.tokens.refresh_token !== undefined) {
       refreshed = true
       await response.body?.cancel()
-      adopt(connection, await refreshConnection(connection), options)
+      adopt(connection, await refresh(connection), options)
       response = await attempt()
       continue
     }
     if (verdict === 'auth_expired' && connection.tokens.refresh_token === undefined) {
       // Nothing to refresh with (GitHub OAuth Apps, Notion): the grant itself was refused.
       await response.body?.cancel()
-      return await failDeadGrant(connection.integrationId, `${spec.displayName} refused the token`)
+      return await deadGrant(connection.integrationId, `${spec.displayName} refused the token`)
     }
     if (verdict === 'dead_grant') {
       await response.body?.cancel()
-      return await failDeadGrant(
+      return await deadGrant(
         connection.integrationId,
         `${spec.displayName} refused the credentials`,
       )

@@ -52,14 +52,18 @@ function configOf(integration: ServiceIntegration, tokens?: StoredTokens): Conne
   return config
 }
 
-async function toConnection(
-  tx: Tx,
-  integration: ServiceIntegration,
+/**
+ * A connection from its parts, before or after it is stored (a post-connect hook calls the
+ * provider with credentials not yet saved: version 0).
+ */
+export function connectionOf(
+  integration: { id: string; business_id: string; api_version: string },
+  provider: Provider,
+  config: ConnectionConfig,
   tokens: StoredTokens,
-  tokenVersion: number,
-): Promise<Connection> {
-  const provider = getProvider(integration.provider)
-  const config = configOf(integration, tokens)
+  tokenVersion = 0,
+  client?: ClientCredentials,
+): Connection {
   return {
     integrationId: integration.id,
     businessId: integration.business_id,
@@ -69,10 +73,28 @@ async function toConnection(
     tokens,
     tokenVersion,
     apiBaseUrl: apiBaseUrlFor(provider.spec, config),
-    ...(provider.spec.authMode === 'oauth1'
-      ? { client: await resolveClientCredentials(tx, integration.id, provider.spec) }
-      : {}),
+    ...(client ? { client } : {}),
   }
+}
+
+async function toConnection(
+  tx: Tx,
+  integration: ServiceIntegration,
+  tokens: StoredTokens,
+  tokenVersion: number,
+): Promise<Connection> {
+  const provider = getProvider(integration.provider)
+  const client = provider.spec.authMode === 'oauth1'
+    ? await resolveClientCredentials(tx, integration.id, provider.spec)
+    : undefined
+  return connectionOf(
+    integration,
+    provider,
+    configOf(integration, tokens),
+    tokens,
+    tokenVersion,
+    client,
+  )
 }
 
 /** Why an integration without tokens has none: a dead grant, or never/no longer connected. */

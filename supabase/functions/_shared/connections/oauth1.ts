@@ -1,5 +1,6 @@
 // OAuth 1.0a request signing (RFC 5849, HMAC-SHA1) with WebCrypto, for Trello: the signature
 // base string from the method, URL and every parameter, keyed by the consumer and token secrets.
+import { hmacBase64 } from '../crypto.ts'
 
 /** RFC 5849 §3.6: unreserved characters stay, everything else is %XX with uppercase hex. */
 export function percentEncode(value: string): string {
@@ -59,20 +60,6 @@ export function signatureBaseString(
   ].join('&')
 }
 
-async function hmacSha1Base64(key: string, message: string): Promise<string> {
-  const cryptoKey = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(key),
-    { name: 'HMAC', hash: 'SHA-1' },
-    false,
-    ['sign'],
-  )
-  const mac = new Uint8Array(
-    await crypto.subtle.sign('HMAC', cryptoKey, new TextEncoder().encode(message)),
-  )
-  return btoa(String.fromCharCode(...mac))
-}
-
 function randomNonce(): string {
   return Array.from(
     crypto.getRandomValues(new Uint8Array(16)),
@@ -100,7 +87,7 @@ export async function oauth1Authorization(
   const key = `${percentEncode(credentials.consumerSecret)}&${
     percentEncode(credentials.tokenSecret ?? '')
   }`
-  const signature = await hmacSha1Base64(key, signatureBaseString(request, protocol))
+  const signature = await hmacBase64('SHA-1', key, signatureBaseString(request, protocol))
   const fields = { ...protocol, oauth_signature: signature }
   return 'OAuth ' +
     Object.entries(fields).map(([k, v]) => `${percentEncode(k)}="${percentEncode(v)}"`).join(', ')

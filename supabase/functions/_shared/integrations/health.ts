@@ -4,7 +4,7 @@ import type { UserClaims } from '../auth/verify-jwt.ts'
 import { encodeCursor } from '../contacts/cursor.ts'
 import { asUser } from '../db/as-user.ts'
 import { NotFoundError } from '../http/errors.ts'
-import { findIntegration } from './caller-access.ts'
+import { findIntegration } from '../tenancy/access.ts'
 
 /** What `public.integration_health` says of one integration, plus its schedule. */
 export interface IntegrationHealth {

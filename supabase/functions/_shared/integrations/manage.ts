@@ -7,19 +7,23 @@ import type { Tx } from '../db/client.ts'
 import { ConflictError, ForbiddenError, NotFoundError, ValidationError } from '../http/errors.ts'
 import type { ClientCredentials } from '../oauth/token-client.ts'
 import { getProvider } from '../providers/registry.ts'
-import type { IntegrationEnvironment } from '../providers/types.ts'
+import type { ConnectionConfig, IntegrationEnvironment, Provider } from '../providers/types.ts'
+import { parseConnectionConfig } from '../providers/urls.ts'
 import {
   findIntegration,
   isBusinessAdmin,
   isBusinessMember,
   loadIntegrationFor,
-} from './caller-access.ts'
+  requireIntegrationAccess,
+} from '../tenancy/access.ts'
 import { integrationColumns, type IntegrationRow } from './integration-view.ts'
 
 export interface NewIntegration {
   business_id: string
   provider: string
   name: string
+  /** Unchecked: validated here against the provider's spec. */
+  connection_config?: Record<string, string>
   environment: IntegrationEnvironment
   my_domain_url?: string
   api_version?: string
@@ -28,6 +32,7 @@ export interface NewIntegration {
 
 export interface IntegrationChanges {
   name?: string
+  connection_config?: Record<string, string>
   environment?: IntegrationEnvironment
   my_domain_url?: string | null
   api_version?: string
@@ -66,6 +71,41 @@ function checkDomain(environment: IntegrationEnvironment, myDomainUrl: string | 
 }
 
 /**
+ * The connection config a write leaves: the tenant's fields checked against the provider's
+ * spec (400 naming the field), with Salesforce's environment and My Domain (still top-level
+ * fields of the API) folded in, then the provider's cross-field rules.
+ */
+function checkedConfig(
+  provider: Provider,
+  given: Record<string, string> | undefined,
+  location: { environment: IntegrationEnvironment; my_domain_url: string | null } | undefined,
+): ConnectionConfig {
+  const located = location && 'environment' in provider.spec.connectionConfig
+    ? {
+      environment: location.environment,
+      ...(location.my_domain_url ? { my_domain_url: location.my_domain_url } : {}),
+    }
+    : {}
+  const config = parseConnectionConfig(provider.spec, { ...located, ...given })
+  return provider.hooks.checkConfig?.(config) ?? config
+}
+
+/** environment and my_domain_url are Salesforce's: another provider takes connection_config. */
+function refuseSalesforceFields(
+  provider: Provider,
+  fields: { environment?: string; my_domain_url?: string | null },
+): void {
+  if ('environment' in provider.spec.connectionConfig) return
+  const given = (fields.environment !== undefined && fields.environment !== 'production') ||
+    (fields.my_domain_url !== undefined && fields.my_domain_url !== null)
+  if (given) {
+    throw new ValidationError(
+      `environment and my_domain_url are Salesforce settings; ${provider.spec.displayName} takes connection_config`,
+    )
+  }
+}
+
+/**
  * Creates an integration in the caller's business (owners and admins only) and stores its own
  * client in Vault when given. If Vault refuses, the integration is removed again.
  *
@@ -78,7 +118,12 @@ export async function createIntegration(
   input: NewIntegration,
 ): Promise<IntegrationRow> {
   const provider = getProvider(input.provider)
+  refuseSalesforceFields(provider, input)
   checkDomain(input.environment, input.my_domain_url ?? null)
+  const config = checkedConfig(provider, input.connection_config, {
+    environment: input.environment,
+    my_domain_url: input.my_domain_url ?? null,
+  })
   const created = await asUser(claims, async (tx) => {
     // Admin first: the usual caller is one, and pays one round trip; only a refusal asks
     // whether it is a member's 403 or a stranger's 404.
@@ -90,9 +135,10 @@ export async function createIntegration(
     }
     const [row] = await tx<IntegrationRow[]>`
       insert into public.integrations
-        (business_id, provider, name, environment, my_domain_url, api_version)
-      values (${input.business_id}, ${provider.spec.id}, ${input.name}, ${input.environment},
-              ${input.my_domain_url ?? null},
+        (business_id, provider, name, environment, my_domain_url, connection_config, api_version)
+      values (${input.business_id}, ${provider.spec.id}, ${input.name},
+              ${config.environment ?? input.environment}, ${config.my_domain_url ?? null},
+              ${tx.json(config)},
               ${input.api_version ?? provider.hooks.defaultApiVersion?.() ?? '62.0'})
       returning ${tx(integrationColumns)}`.catch(mapWriteError)
     return row
@@ -148,8 +194,19 @@ async function applyChanges(tx: Tx, current: IntegrationRow, changes: Integratio
     next.my_domain_url = null
   }
   checkDomain(next.environment, next.my_domain_url)
+  // Salesforce's location columns carry its config (a trigger keeps them one); other providers'
+  // config is replaced whole when given.
+  const config = changes.connection_config === undefined
+    ? undefined
+    : checkedConfig(getProvider(current.provider), changes.connection_config, next)
+  if (config?.environment !== undefined) {
+    next.environment = config.environment as IntegrationEnvironment
+    next.my_domain_url = config.my_domain_url ?? null
+  }
   const [row] = await tx<IntegrationRow[]>`
-    update public.integrations set ${tx(next)} where id = ${current.id}
+    update public.integrations
+       set ${tx(next)}${config ? tx`, connection_config = ${tx.json(config)}` : tx``}
+     where id = ${current.id}
     returning ${tx(integrationColumns)}`.catch(mapWriteError)
   if (!row) throw new NotFoundError('Integration not found')
   return row
@@ -167,10 +224,12 @@ export async function updateIntegration(
   integrationId: string,
   changes: IntegrationChanges,
 ): Promise<IntegrationRow> {
-  const current = await loadIntegrationFor(claims, integrationId, { admin: true })
+  const current = await requireIntegrationAccess(claims, integrationId, 'manage')
+  refuseSalesforceFields(getProvider(current.provider), changes)
   const movesOrg = (changes.environment !== undefined &&
     changes.environment !== current.environment) ||
-    (changes.my_domain_url !== undefined && changes.my_domain_url !== current.my_domain_url)
+    (changes.my_domain_url !== undefined && changes.my_domain_url !== current.my_domain_url) ||
+    changes.connection_config !== undefined
   // Only an active integration holds a live grant (a failed reconnect keeps it active; pending
   // and error ones have none), and a half-done connect must stay fixable (a mistyped client id).
   if ((movesOrg || changes.client) && current.status === 'active') {

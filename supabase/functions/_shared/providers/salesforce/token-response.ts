@@ -1,6 +1,7 @@
 // Reads a Salesforce token response into the stored token set and the org/user it belongs to,
 // checking what Salesforce lets a client check: the signature and where instance_url points.
 import { z } from 'zod'
+import { hmacBase64 } from '../../crypto.ts'
 import { ProviderError } from '../../http/errors.ts'
 import { constantTimeEqual } from '../../oauth/constant-time.ts'
 import type { ProviderGrant, StoredTokens, TokenResponse } from '../types.ts'
@@ -49,21 +50,6 @@ function checkInstanceUrl(instanceUrl: string, loginBaseUrl: string): string {
   return instance.origin + instance.pathname.replace(/\/+$/, '')
 }
 
-/** Base64 HMAC-SHA256 of `id + issued_at` keyed with the client secret, as Salesforce signs. */
-async function expectedSignature(clientSecret: string, id: string, issuedAt: string) {
-  const key = await crypto.subtle.importKey(
-    'raw',
-    new TextEncoder().encode(clientSecret),
-    { name: 'HMAC', hash: 'SHA-256' },
-    false,
-    ['sign'],
-  )
-  const mac = new Uint8Array(
-    await crypto.subtle.sign('HMAC', key, new TextEncoder().encode(id + issuedAt)),
-  )
-  return btoa(String.fromCharCode(...mac))
-}
-
 /**
  * Salesforce's token response → what we store and record. A refresh response normally has no
  * refresh_token: the previous one stays. With rotation it has a new one, which replaces it.
@@ -80,7 +66,8 @@ export async function readSalesforceTokenResponse(
   const { instance_url, id, issued_at, signature } = parsed.data
   // The signature lets us trust the org and user ids we record; it needs the secret.
   if (signature && context.clientSecret) {
-    const expected = await expectedSignature(context.clientSecret, id, issued_at)
+    // Base64 HMAC-SHA256 of `id + issued_at` keyed with the client secret, as Salesforce signs.
+    const expected = await hmacBase64('SHA-256', context.clientSecret, id + issued_at)
     if (!constantTimeEqual(signature, expected)) throw invalid('the signature does not match')
   }
   const identity = identityPath.exec(new URL(id).pathname)

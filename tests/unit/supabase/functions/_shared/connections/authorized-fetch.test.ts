@@ -3,6 +3,7 @@ import {
   authorizedFetch,
   retryWaitMs,
 } from '../../../../../../supabase/functions/_shared/connections/authorized-fetch.ts'
+import type { Connection } from '../../../../../../supabase/functions/_shared/connections/load.ts'
 import {
   basicSpec,
   deskSpec,
@@ -183,4 +184,133 @@ Deno.test('authorizedFetch: an unreachable provider is a 502 provider_unreachabl
       error.status === 502 && error.code === 'provider_unreachable' &&
       !error.message.includes('at-1'),
   )
+})
+
+/** A refresh that hands out `at-<n>` tokens at the next version, counting its calls. */
+function refresher() {
+  let calls = 0
+  return {
+    get calls() {
+      return calls
+    },
+    refresh: (stale: Connection) => {
+      calls++
+      return Promise.resolve({
+        ...stale,
+        tokens: {
+          ...stale.tokens,
+          access_token: `at-${calls + 1}`,
+          expires_at: Date.now() + 3_600_000,
+        },
+        tokenVersion: stale.tokenVersion + 1,
+      })
+    },
+  }
+}
+
+class DeadGrant extends Error {}
+const failDeadGrant = (_id: string, description: string): Promise<never> =>
+  Promise.reject(new DeadGrant(description))
+
+Deno.test('authorizedFetch: a token inside the refresh margin is refreshed before the call', async () => {
+  const connection = desk()
+  // 10 minutes left, margin 15: refresh first; the call carries the new token.
+  connection.tokens = { ...connection.tokens, expires_at: Date.now() + 600_000 }
+  const { seen, fetch } = recorder(ok)
+  const counter = refresher()
+  const refresh = counter.refresh
+  await authorizedFetch(connection, new Request('https://acme.desk.example/x'), { fetch, refresh })
+  assert.equal(counter.calls, 1)
+  assert.equal(seen[0].headers.get('authorization'), 'Bearer at-2')
+  assert.equal(connection.tokens.access_token, 'at-2', 'the caller keeps the new token')
+  assert.equal(connection.tokenVersion, 2)
+  // Outside the margin: no refresh.
+  await authorizedFetch(connection, new Request('https://acme.desk.example/x'), { fetch, refresh })
+  assert.equal(counter.calls, 1)
+})
+
+Deno.test('authorizedFetch: an expired token is refreshed once and the call repeated once', async () => {
+  const connection = desk()
+  const refreshed: number[] = []
+  const { seen, fetch } = recorder(() => new Response('', { status: 401 }), ok)
+  const counter = refresher()
+  const refresh = counter.refresh
+  const response = await authorizedFetch(connection, new Request('https://acme.desk.example/x'), {
+    fetch,
+    refresh,
+    onRefresh: (fresh) => refreshed.push(fresh.tokenVersion),
+  })
+  assert.equal(response.status, 200)
+  assert.equal(counter.calls, 1)
+  assert.deepEqual(seen.map((r) => r.headers.get('authorization')), ['Bearer at-1', 'Bearer at-2'])
+  assert.deepEqual(refreshed, [2])
+})
+
+Deno.test('authorizedFetch: a fresh token refused again is returned, not refreshed in a loop', async () => {
+  const { seen, fetch } = recorder(() => new Response('', { status: 401 }))
+  const counter = refresher()
+  const refresh = counter.refresh
+  const response = await authorizedFetch(desk(), new Request('https://acme.desk.example/x'), {
+    fetch,
+    refresh,
+  })
+  assert.equal(response.status, 401)
+  assert.equal(counter.calls, 1)
+  assert.equal(seen.length, 2)
+})
+
+Deno.test('authorizedFetch: a refused API key is a dead grant (reauth_required path)', async () => {
+  const connection = memoryConnection(fixtureProvider(keySpec), { api_key: 'k3y' })
+  const { fetch } = recorder(() => new Response('', { status: 401 }))
+  await assert.rejects(
+    () =>
+      authorizedFetch(connection, new Request('https://api.key.example/x'), {
+        fetch,
+        failDeadGrant,
+      }),
+    DeadGrant,
+  )
+})
+
+Deno.test('authorizedFetch: without a refresh token an expired token is a dead grant', async () => {
+  const connection = desk()
+  connection.tokens = { access_token: 'at-1' }
+  const { fetch } = recorder(() => new Response('', { status: 401 }))
+  const counter = refresher()
+  const refresh = counter.refresh
+  await assert.rejects(
+    () =>
+      authorizedFetch(connection, new Request('https://acme.desk.example/x'), {
+        fetch,
+        refresh,
+        failDeadGrant,
+      }),
+    DeadGrant,
+  )
+  assert.equal(counter.calls, 0)
+})
+
+Deno.test("authorizedFetch: a provider's classifyError hook decides over the spec", async () => {
+  // Like Salesforce: only one kind of 401 is an expired session; a 503 is left to the client.
+  const provider = fixtureProvider(deskSpec, {
+    classifyError: async (response) =>
+      (await response.clone().text()) === 'EXPIRED' ? 'auth_expired' : 'other',
+  })
+  const connection = memoryConnection(provider, { access_token: 'at-1', refresh_token: 'rt' }, {
+    subdomain: 'acme',
+  })
+  const { seen, fetch } = recorder(
+    () => new Response('EXPIRED', { status: 401 }),
+    () => new Response('', { status: 503, headers: { 'retry-after': '0' } }),
+  )
+  const counter = refresher()
+  const refresh = counter.refresh
+  const response = await authorizedFetch(connection, new Request('https://acme.desk.example/x'), {
+    fetch,
+    refresh,
+    sleep: () => Promise.resolve(),
+  })
+  assert.equal(response.status, 503)
+  assert.equal(counter.calls, 1)
+  assert.equal(seen.length, 2)
 })

@@ -1,10 +1,12 @@
-// Finds an integration as the caller sees it (RLS decides) and checks the caller's role, so
-// another business's integration is a 404 and a member's admin action a 403.
+// The one answer to "may this caller do X to this integration": the integration is looked up
+// as the caller (RLS decides whether it exists for them) and the caller's role in its business
+// is checked against the action, so another business's integration is a 404 and a member's
+// admin action a 403. Every function asks here.
 import type { UserClaims } from '../auth/verify-jwt.ts'
 import { asUser } from '../db/as-user.ts'
 import type { Tx } from '../db/client.ts'
 import { ForbiddenError, NotFoundError } from '../http/errors.ts'
-import { integrationColumns, type IntegrationRow } from './integration-view.ts'
+import { integrationColumns, type IntegrationRow } from '../integrations/integration-view.ts'
 
 /** The integration if RLS lets the caller see it (a member of its business), else undefined. */
 export async function findIntegration(
@@ -48,5 +50,40 @@ export async function loadIntegrationFor(
       throw new ForbiddenError('Only owners and admins of the business can do this')
     }
     return integration
+  })
+}
+
+/**
+ * What a caller may do to an integration, and the least role it takes. Members see what is
+ * connected and read through it; changing where it points, what it holds or writing through it
+ * is an owner's or admin's decision.
+ */
+export const integrationActions = {
+  /** See the integration, its events, health and contacts (synced and live). */
+  read: 'member',
+  /** Read the provider's API through the proxy (GET, HEAD). */
+  call_read: 'member',
+  /** Write through the proxy (any other method). */
+  call_write: 'admin',
+  /** Rename, reconfigure, set its own client, disconnect. */
+  manage: 'admin',
+  /** Start or complete a connection, store API keys. */
+  connect: 'admin',
+} as const satisfies Record<string, 'member' | 'admin'>
+export type IntegrationAction = keyof typeof integrationActions
+
+/**
+ * The integration, when the caller may do `action` to it.
+ *
+ * @throws {NotFoundError} when the caller cannot see it (another business's, or none).
+ * @throws {ForbiddenError} when the action needs an owner or admin and the caller is a member.
+ */
+export async function requireIntegrationAccess(
+  claims: UserClaims,
+  integrationId: string,
+  action: IntegrationAction,
+): Promise<IntegrationRow> {
+  return await loadIntegrationFor(claims, integrationId, {
+    admin: integrationActions[action] === 'admin',
   })
 }
