@@ -1,0 +1,270 @@
+// The connect e2e for every provider of the registry, against the provider simulator (its own
+// quirk config, so a registry mistake is a failing step): authorize → consent → callback →
+// stored tokens → an API call through authorizedFetch → refresh (proactive and on the
+// provider's expiry signal, with rotation where the provider rotates) → a dead grant →
+// reauth_required → connect again → disconnect with the provider's revocation.
+import assert from 'node:assert/strict'
+import { authorizedFetch } from '../../supabase/functions/_shared/connections/authorized-fetch.ts'
+import { ReauthRequiredError } from '../../supabase/functions/_shared/connections/errors.ts'
+import {
+  type Connection,
+  loadConnection,
+} from '../../supabase/functions/_shared/connections/load.ts'
+import { serverClient } from '../../supabase/functions/_shared/connections/client-credentials.ts'
+import { oauth1Authorization } from '../../supabase/functions/_shared/connections/oauth1.ts'
+import { listProviders } from '../../supabase/functions/_shared/providers/registry.ts'
+import { oauthUrls } from '../../supabase/functions/_shared/providers/urls.ts'
+import type { Provider } from '../../supabase/functions/_shared/providers/types.ts'
+import { eventTypes } from '../helpers/integrations.ts'
+import {
+  account,
+  connectOAuth2,
+  createProviderIntegration,
+  identityCall,
+  integrationOf,
+  type ProviderWorld,
+  storedTokensOf,
+  withProviderWorld,
+} from '../helpers/provider-world.ts'
+
+/** Every config field the spec declares, set to the simulator's account. */
+function configFor(provider: Provider): Record<string, string> {
+  const config: Record<string, string> = {}
+  for (const [name, field] of Object.entries(provider.spec.connectionConfig)) {
+    if (field.required) config[name] = account
+  }
+  return config
+}
+
+/** Calls the simulator's identity endpoint through authorizedFetch; it must stay under the base. */
+async function callIdentity(
+  connection: Connection,
+  options: Parameters<typeof authorizedFetch>[2] = {},
+): Promise<Response> {
+  const id = connection.provider.spec.id
+  const { url, method } = identityCall(id)
+  const viaSim = `${Deno.env.get('PROVIDER_SIMULATOR_URL')}/${url.slice('https://'.length)}`
+  assert.ok(
+    viaSim.startsWith(`${connection.apiBaseUrl}/`),
+    `${id}: ${viaSim} is under the API base ${connection.apiBaseUrl}`,
+  )
+  return await authorizedFetch(connection, new Request(viaSim, { method }), options)
+}
+
+async function expectOk(response: Response, what: string) {
+  const text = await response.text()
+  assert.equal(response.status, 200, `${what}: ${text.slice(0, 300)}`)
+  if (response.headers.get('content-type')?.includes('json')) {
+    const body = JSON.parse(text)
+    assert.notEqual(body.ok, false, `${what}: ${text.slice(0, 300)}`)
+  }
+}
+
+/** Refresh events recorded for the integration. */
+async function refreshEvents(world: ProviderWorld, id: string) {
+  return (await eventTypes(world.sql, id)).filter((type) => type === 'token_refreshed').length
+}
+
+async function oauth2Scenario(world: ProviderWorld, provider: Provider) {
+  const { spec } = provider
+  const id = await createProviderIntegration(world, spec.id, configFor(provider))
+
+  // authorize → consent → callback → completion: active, tokens in Vault only.
+  await connectOAuth2(world, spec.id, id)
+  const row = await integrationOf(world, id)
+  assert.equal(row.status, 'active')
+  const stored = await storedTokensOf(world, id)
+  assert.ok(stored?.tokens.access_token, 'an access token in Vault')
+  const metadata = row.connection_metadata as Record<string, string>
+  const expectedMetadata: Record<string, string[]> = {
+    hubspot: ['portalId'],
+    pipedrive: ['api_domain', 'company_domain'],
+    slack: ['team_id', 'bot_user_id'],
+    notion: ['workspace_id'],
+    jira: ['cloudId'],
+    bamboohr: ['company_domain'],
+  }
+  for (const key of expectedMetadata[spec.id] ?? []) {
+    assert.ok(metadata[key], `${spec.id}: connection metadata ${key} (${JSON.stringify(metadata)})`)
+  }
+
+  // An API call with the stored credentials.
+  const connection = await loadConnection(id)
+  await expectOk(await callIdentity(connection), `${spec.id} identity`)
+
+  const refreshable = typeof stored.tokens.refresh_token === 'string'
+  if (spec.requiresRefreshToken) assert.ok(refreshable, `${spec.id} granted a refresh token`)
+  if (refreshable) {
+    // Proactive: within the refresh margin of expires_at, the token is replaced before the call.
+    const before = await refreshEvents(world, id)
+    const firstRefresh = stored.tokens.refresh_token
+    if (typeof stored.tokens.expires_at === 'number') {
+      const late = Number(stored.tokens.expires_at) - spec.expiry.refreshMarginSeconds * 1000 + 1
+      await expectOk(await callIdentity(connection, { now: () => late }), `${spec.id} proactive`)
+      assert.equal(await refreshEvents(world, id), before + 1, `${spec.id} refreshed ahead`)
+    }
+    // Reactive: the provider says the token expired; one refresh, one retry.
+    world.sim.control.expireAccessTokens(spec.id)
+    const reactiveBefore = await refreshEvents(world, id)
+    await expectOk(await callIdentity(connection), `${spec.id} after expiry`)
+    assert.equal(
+      await refreshEvents(world, id),
+      reactiveBefore + 1,
+      `${spec.id} refreshed on expiry`,
+    )
+    const after = await storedTokensOf(world, id)
+    if (spec.rotatesRefreshToken) {
+      assert.notEqual(after?.tokens.refresh_token, firstRefresh, `${spec.id} rotated`)
+    }
+    assert.equal(connection.tokens.access_token, after?.tokens.access_token)
+  }
+
+  // A dead grant: the provider forgot it; the next call ends in reauth_required, once.
+  world.sim.control.killGrants(spec.id)
+  world.sim.control.expireAccessTokens(spec.id)
+  await assert.rejects(() => callIdentity(connection), ReauthRequiredError)
+  const dead = await integrationOf(world, id)
+  assert.equal(dead.status, 'error')
+  assert.equal(dead.last_error_code, 'reauth_required')
+  assert.equal(await storedTokensOf(world, id), undefined, 'dead tokens are deleted')
+  assert.ok((await eventTypes(world.sql, id)).includes('reauth_required'))
+
+  // Connect again, then disconnect: the provider's revocation where it has one.
+  await connectOAuth2(world, spec.id, id)
+  assert.equal((await integrationOf(world, id)).status, 'active')
+  const since = world.sim.control.lastRequestSeq()
+  const disconnected = await world.call(`/functions/v1/integrations/${id}`, { method: 'DELETE' })
+  assert.equal(disconnected.status, 200, await disconnected.clone().text())
+  assert.equal((await integrationOf(world, id)).status, 'disconnected')
+  assert.equal(await storedTokensOf(world, id), undefined)
+  const revokes = world.sim.control.requests({ provider: spec.id, endpoint: 'oauth.revoke' })
+    .filter((each) => each.seq > since)
+  const revocable = spec.revokeUrl !== undefined || provider.hooks.revoke !== undefined
+  assert.equal(revokes.length, revocable ? 1 : 0, `${spec.id} revocations`)
+  if (revocable) {
+    assert.ok(revokes[0].status < 300, `${spec.id} revoke answered ${revokes[0].status}`)
+    const alive = world.sim.control.grants(spec.id).filter((grant) => grant.alive)
+    assert.equal(alive.length, 0, `${spec.id}: no live grant after the revocation`)
+  }
+}
+
+/** A form-encoded answer of an OAuth 1.0a endpoint, refused loudly. */
+async function formAnswer(response: Response, what: string): Promise<URLSearchParams> {
+  const text = await response.text()
+  assert.equal(response.status, 200, `${what}: ${text.slice(0, 200)}`)
+  return new URLSearchParams(text)
+}
+
+/**
+ * OAuth 1.0a as the spec describes it, signed by our signer (connections/oauth1.ts): request
+ * token, the browser at the authorize URL with the spec's scope and params, the access token.
+ * The simulator verifies every signature. Returns the stored credential set.
+ */
+async function oauth1Dance(world: ProviderWorld, provider: Provider) {
+  const { spec } = provider
+  const urls = oauthUrls(provider, {})
+  const consumer = serverClient(spec)!
+  const callback = `${world.functionsUrl}/callback/${spec.id}`
+  const requestToken = await formAnswer(
+    await fetch(urls.requestTokenUrl!, {
+      method: 'POST',
+      headers: {
+        authorization: await oauth1Authorization(
+          { consumerKey: consumer.clientId, consumerSecret: consumer.clientSecret! },
+          { method: 'POST', url: urls.requestTokenUrl!, extra: { oauth_callback: callback } },
+        ),
+      },
+    }),
+    `${spec.id} request token`,
+  )
+  const authorize = new URL(urls.authorizeUrl!)
+  authorize.searchParams.set('oauth_token', requestToken.get('oauth_token')!)
+  authorize.searchParams.set('scope', spec.scopes.default.join(spec.scopes.separator))
+  for (const [key, value] of Object.entries(spec.authorizeParams)) {
+    authorize.searchParams.set(key, value)
+  }
+  const consent = await fetch(authorize, { redirect: 'manual' })
+  await consent.body?.cancel()
+  assert.equal(consent.status, 302, `${spec.id} consent`)
+  const back = new URL(consent.headers.get('location')!)
+  assert.ok(back.href.startsWith(`${callback}?`), back.href)
+  const access = await formAnswer(
+    await fetch(urls.tokenUrl!, {
+      method: 'POST',
+      headers: {
+        authorization: await oauth1Authorization({
+          consumerKey: consumer.clientId,
+          consumerSecret: consumer.clientSecret!,
+          token: requestToken.get('oauth_token')!,
+          tokenSecret: requestToken.get('oauth_token_secret')!,
+        }, {
+          method: 'POST',
+          url: urls.tokenUrl!,
+          extra: { oauth_verifier: back.searchParams.get('oauth_verifier')! },
+        }),
+      },
+    }),
+    `${spec.id} access token`,
+  )
+  const tokens = {
+    access_token: access.get('oauth_token')!,
+    token_secret: access.get('oauth_token_secret')!,
+  }
+  world.secrets.add(tokens.access_token)
+  world.secrets.add(tokens.token_secret)
+  return tokens
+}
+
+/**
+ * An OAuth 1.0a provider (Trello). The browser legs are driven here with the spec's URLs and
+ * our signer, the credentials stored as the callback stores them; from there on it is the
+ * platform's own path: signed API calls, the dead grant, disconnect with the revoke hook.
+ */
+async function oauth1Scenario(world: ProviderWorld, provider: Provider) {
+  const { spec } = provider
+  const id = await createProviderIntegration(world, spec.id, configFor(provider))
+  const store = async () => {
+    const tokens = await oauth1Dance(world, provider)
+    await world.sql`select private.save_integration_tokens(${id}, ${world.sql.json(tokens)})`
+    await world.sql`update public.integrations set status = 'active', connected_at = now()
+                     where id = ${id}`
+  }
+  await store()
+  const connection = await loadConnection(id)
+  await expectOk(await callIdentity(connection), `${spec.id} identity`)
+  const grant = world.sim.control.grants(spec.id).find((each) => each.alive)
+  assert.deepEqual(grant?.scopes, spec.scopes.default, `${spec.id} granted the spec's scopes`)
+
+  world.sim.control.killGrants(spec.id)
+  await assert.rejects(() => callIdentity(connection), ReauthRequiredError)
+  assert.equal((await integrationOf(world, id)).last_error_code, 'reauth_required')
+  assert.equal(await storedTokensOf(world, id), undefined)
+
+  await store()
+  const since = world.sim.control.lastRequestSeq()
+  const disconnected = await world.call(`/functions/v1/integrations/${id}`, { method: 'DELETE' })
+  assert.equal(disconnected.status, 200)
+  const revokes = world.sim.control.requests({ provider: spec.id, endpoint: 'oauth.revoke' })
+    .filter((each) => each.seq > since)
+  assert.equal(revokes.length, 1, `${spec.id} revoked at the provider`)
+  assert.ok(revokes[0].status < 300, `${spec.id} revoke answered ${revokes[0].status}`)
+  assert.equal(world.sim.control.grants(spec.id).filter((each) => each.alive).length, 0)
+}
+
+Deno.test('connect e2e: every OAuth 1.0a provider of the registry against the simulator', async (t) => {
+  await withProviderWorld(async (world) => {
+    for (const provider of listProviders()) {
+      if (provider.spec.authMode !== 'oauth1') continue
+      await t.step(provider.spec.id, () => oauth1Scenario(world, provider))
+    }
+  })
+})
+
+Deno.test('connect e2e: every OAuth 2 provider of the registry against the simulator', async (t) => {
+  await withProviderWorld(async (world) => {
+    for (const provider of listProviders()) {
+      if (provider.spec.id === 'salesforce' || provider.spec.authMode !== 'oauth2') continue
+      await t.step(provider.spec.id, () => oauth2Scenario(world, provider))
+    }
+  })
+})
