@@ -9,6 +9,7 @@ import {
   bearerToken,
   readBody,
   requestParams,
+  safeDecode,
   toResponse,
 } from './http.ts'
 import { oauthHeaderParams, verifySignature } from './oauth1.ts'
@@ -38,7 +39,9 @@ function matchPath(template: string, path: string): Record<string, string> | nul
   })
   const m = new RegExp(`^${pattern}/?$`).exec(path)
   if (!m) return null
-  return Object.fromEntries(names.map((n, i) => [n, decodeURIComponent(m[i + 1])]))
+  const values = names.map((_n, i) => safeDecode(m[i + 1]))
+  if (values.some((v) => v === null)) return null
+  return Object.fromEntries(names.map((n, i) => [n, values[i]!]))
 }
 
 const methodMatches = (want: string, got: string) => want === 'ANY' || want === got
@@ -132,6 +135,7 @@ export async function handleApi(
       pathParams: { ...routed.params, ...found.params },
       now,
       token: caller.token,
+      publicUrl: routed.publicUrl,
     }
     let reply: Reply
     if (found.kind === 'route') {
@@ -296,14 +300,14 @@ function list(l: ListQuirks, ctx: ApiContext, continued: boolean, provider: stri
     : l.position === 'page'
     ? String(Math.floor(offset / limit) + 2)
     : String(end)
-  let nextUrl: string | null = null
+  let nextRealUrl: string | null = null
   if (next !== null && !continued) {
     const url = new URL(ctx.url)
     url.searchParams.set(l.positionParam, next)
     if (!url.searchParams.has(l.limitParam) && l.position !== 'cursor') {
       url.searchParams.set(l.limitParam, String(limit))
     }
-    nextUrl = url.toString()
+    nextRealUrl = url.toString()
   }
   const page: ListPage = {
     items: items.slice(offset, end),
@@ -311,7 +315,8 @@ function list(l: ListQuirks, ctx: ApiContext, continued: boolean, provider: stri
     limit,
     offset,
     total: items.length,
-    nextUrl,
+    nextUrl: nextRealUrl && ctx.publicUrl(nextRealUrl),
+    nextRealUrl,
   }
   return l.render(page, ctx)
 }

@@ -274,6 +274,8 @@ const pipedrive: ProviderQuirks = {
       ...rfcTokens(t),
       // Scopes live on the app; the token reports them.
       scope: t.scopes.length ? t.scopes.join(' ') : 'base contacts:full',
+      // The real company host: a client derives its API base from it (and rewrites that to the
+      // simulator like any other provider URL).
       api_domain: `https://${t.account.key}.pipedrive.com`,
     }),
     revoke: {
@@ -756,7 +758,8 @@ const asana: ProviderQuirks = {
           next_page: p.next && p.nextUrl
             ? {
               offset: p.next,
-              path: new URL(p.nextUrl).pathname.replace('/api/1.0', '') + new URL(p.nextUrl).search,
+              path: new URL(p.nextRealUrl!).pathname.replace('/api/1.0', '') +
+                new URL(p.nextRealUrl!).search,
               uri: p.nextUrl,
             }
             : null,
@@ -1469,7 +1472,7 @@ const jira: ProviderQuirks = {
       position: 'offset',
       render: (p, ctx) => ({
         body: {
-          self: ctx.url.toString(),
+          self: ctx.publicUrl(ctx.url.toString()),
           ...(p.nextUrl ? { nextPage: p.nextUrl } : {}),
           maxResults: p.limit,
           startAt: p.offset,
@@ -1674,7 +1677,7 @@ const bamboohr: ProviderQuirks = {
       render: (i, ctx) => ({
         status: 201,
         body: '',
-        headers: { location: `${ctx.url.origin}${ctx.url.pathname}/${i.id}` },
+        headers: { location: ctx.publicUrl(`${ctx.url.origin}${ctx.url.pathname}/${i.id}`) },
       }),
     },
     // BambooHR throttles with 503 + Retry-After.
@@ -1999,7 +2002,7 @@ const zendesk: ProviderQuirks = {
           body: {
             users: p.items.map((i) => zendeskUser(i, ctx.account)),
             next_page: p.nextUrl,
-            previous_page: page > 1 ? prev.toString() : null,
+            previous_page: page > 1 ? ctx.publicUrl(prev.toString()) : null,
             count: p.total,
           },
         }

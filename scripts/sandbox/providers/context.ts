@@ -32,6 +32,8 @@ export interface Routed {
   /** Template parameters (subdomain, tenant, cloudId, token, client_id...). */
   params: Record<string, string>
   note: RequestNote
+  /** `https://<host>/<path>` → where a client reaches it on this simulator. */
+  publicUrl(realUrl: string): string
 }
 
 /** Finds the account a host or path parameter names, or says why not. */

@@ -55,6 +55,9 @@ export function createControlHttp(c: SimulatorControl): (req: Request) => Promis
       killed: c.killGrants(m[1], optionalString(b.account)),
     })],
     ['GET', /^\/providers\/([^/]+)\/grants$/, (m) => c.grants(m[1])],
+    ['POST', /^\/providers\/([^/]+)\/reset-credentials$/, (m, b) => ({
+      reset: c.resetCredentials(m[1], optionalString(b.account)),
+    })],
     ['GET', /^\/faults$/, () => ({ faults: c.listFaults() })],
     ['POST', /^\/faults$/, (_m, b) => c.injectFault(b as unknown as ProviderFaultSpec)],
     ['DELETE', /^\/faults$/, () => (c.clearFaults(), { ok: true })],

@@ -25,7 +25,7 @@ export interface RegisterClientOptions {
   clientId?: string
   clientSecret?: string
   redirectUris?: string[]
-  /** Default: true where the provider does PKCE (see requiresPkce in simulator.ts). */
+  /** Default: true where the provider does PKCE (see requiresPkce). */
   requirePkce?: boolean
   /** null (default): the simulator's autoApprove setting. */
   autoApprove?: boolean | null
@@ -81,7 +81,7 @@ export interface ProviderSummary {
 export interface SimulatorControl {
   readonly baseUrl: string
   setBaseUrl(url: string): void
-  /** `https://slack.com/api/auth.test` → `<base>/slack.com/api/auth.test`. */
+  /** `https://slack.com/api/auth.test` → `<base>/slack.com/api/auth.test` (idempotent). */
   simulatorUrl(realUrl: string): string
   now(): number
   advanceClock(ms: number): void
@@ -107,6 +107,11 @@ export interface SimulatorControl {
   /** Kills grants: refresh → invalid_grant, access tokens → 401; returns the count. */
   killGrants(provider: string, account?: string): number
   grants(provider: string): GrantInfo[]
+  /**
+   * What kills a non-OAuth connection: new Workday ISU passwords and no API keys (of one account,
+   * or all); returns the accounts changed.
+   */
+  resetCredentials(provider: string, account?: string): number
   injectFault(spec: ProviderFaultSpec): ProviderFaultInfo
   listFaults(): ProviderFaultInfo[]
   clearFaults(): void
@@ -133,6 +138,16 @@ function quirks(id: string): ProviderQuirks {
   return p
 }
 
+/**
+ * Stricter than the real providers on purpose: where the facts say our client sends PKCE, the
+ * simulator's clients refuse an authorization without it, so a registry entry that forgot PKCE
+ * fails. Register a client with `requirePkce: false` to model the provider's tolerance.
+ */
+export function requiresPkce(p: ProviderQuirks): boolean {
+  const q = p.auth.kind === 'oauth2' ? p.auth : p.oauthVariant
+  return q?.pkce === 'S256'
+}
+
 function accountInfo(a: Account): AccountInfo {
   const { items, nextItemId: _next, ...rest } = a
   return { ...rest, isu: { ...a.isu }, apiKeys: [...a.apiKeys], items: items.length }
@@ -147,8 +162,11 @@ export function createControl(d: ControlDeps): SimulatorControl {
     return a
   }
   const simulatorUrl = (real: string) => {
-    const u = new URL(real)
-    return `${d.baseUrl()}/${u.host}${u.pathname}${u.search}`
+    // Already on the simulator (a URL it handed out): unchanged.
+    if (real.startsWith(`${d.baseUrl()}/`)) return real
+    const m = /^https:\/\/(.+)$/i.exec(real)
+    if (!m) throw new Error(`not an https URL: ${real}`)
+    return `${d.baseUrl()}/${m[1]}`
   }
   const grantsOf = (provider: string, account?: string) =>
     [...world().grants.values()].filter((g) =>
@@ -201,13 +219,12 @@ export function createControl(d: ControlDeps): SimulatorControl {
       const w = world()
       const clientId = o.clientId ?? w.secret(`${provider}-`, 24)
       if (w.clients.has(clientId)) throw new Error(`client '${clientId}' already exists`)
-      const q = p.auth.kind === 'oauth2' ? p.auth : p.oauthVariant
       const client: Client = {
         provider,
         clientId,
         clientSecret: o.clientSecret ?? w.secret('', 40),
         redirectUris: o.redirectUris ?? [],
-        requirePkce: o.requirePkce ?? q?.pkce === 'S256',
+        requirePkce: o.requirePkce ?? requiresPkce(p),
         autoApprove: o.autoApprove ?? null,
         tokenRotation: o.tokenRotation ?? false,
       }
@@ -302,6 +319,17 @@ export function createControl(d: ControlDeps): SimulatorControl {
       const live = grantsOf(provider, account).filter((g) => g.alive)
       for (const g of live) world().killGrant(g.id)
       return live.length
+    },
+    resetCredentials(provider, key) {
+      quirks(provider)
+      const accounts = key === undefined
+        ? world().accountsOf(provider)
+        : [mustAccount(provider, key)]
+      for (const a of accounts) {
+        a.isu = { ...a.isu, password: world().secret('isu-', 24) }
+        a.apiKeys = []
+      }
+      return accounts.length
     },
     grants(provider) {
       quirks(provider)

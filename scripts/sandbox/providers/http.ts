@@ -147,8 +147,21 @@ export function matchTemplate(t: Template, host: string, path: string): Template
   if (!p) return null
   const params: Record<string, string> = {}
   t.hostNames.forEach((n, i) => (params[n] = h[i + 1].toLowerCase()))
-  t.pathNames.forEach((n, i) => (params[n] = decodeURIComponent(p[i + 1])))
+  for (const [i, n] of t.pathNames.entries()) {
+    const value = safeDecode(p[i + 1])
+    if (value === null) return null
+    params[n] = value
+  }
   return { params, rest: path.slice(p[0].length) }
+}
+
+/** A percent-decoded path segment, or null when its escapes are malformed (no route matches). */
+export function safeDecode(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment)
+  } catch {
+    return null
+  }
 }
 
 /** The account key a matched URL names, if its template has one (subdomain, tenant, company). */

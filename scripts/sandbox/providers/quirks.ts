@@ -150,6 +150,8 @@ export interface ApiContext {
   now: number
   /** The Bearer/OAuth token the call used, when it used one. */
   token: string | null
+  /** Where a client reaches a real URL: `https://<host>/<path>` → `<simulator>/<host>/<path>`. */
+  publicUrl(realUrl: string): string
 }
 
 export interface ListPage {
@@ -159,8 +161,12 @@ export interface ListPage {
   limit: number
   offset: number
   total: number
-  /** The real-host URL of the next page (same query, position replaced), or null. */
+  /**
+   * The next page's URL (same query, position replaced) where a client can follow it (on the
+   * simulator), or null; `nextRealUrl` is the same on the real host.
+   */
   nextUrl: string | null
+  nextRealUrl: string | null
 }
 
 export interface ListQuirks {

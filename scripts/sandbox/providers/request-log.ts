@@ -1,6 +1,8 @@
 // The request log: one entry per provider-facing call, secrets redacted, for tests to count and
 // inspect calls (which endpoint, which account, what status, which fault fired).
 
+import { safeDecode } from './http.ts'
+
 export interface ProviderRequest {
   seq: number
   at: string
@@ -71,15 +73,9 @@ export class ProviderRequestLog {
 
 /** The path and query with secret query parameters and token path segments redacted. */
 export function redact(url: URL, isSecret: (segment: string) => boolean): string {
-  const path = url.pathname.split('/').map((s) => {
-    let decoded = s
-    try {
-      decoded = decodeURIComponent(s)
-    } catch {
-      // A malformed escape is not a token we issued.
-    }
-    return isSecret(decoded) ? '[redacted]' : s
-  }).join('/')
+  const path = url.pathname.split('/')
+    .map((s) => (isSecret(safeDecode(s) ?? s) ? '[redacted]' : s))
+    .join('/')
   const params = new URLSearchParams(url.search)
   for (const name of [...params.keys()]) {
     if (SECRET_PARAMS.has(name)) params.set(name, '[redacted]')

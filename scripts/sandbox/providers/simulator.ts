@@ -5,7 +5,7 @@
 import { createClock } from '../salesforce/clock.ts'
 import { PROVIDERS } from './config.ts'
 import type { Routed, SimContext, SimOptions } from './context.ts'
-import { createControl, type SimulatorControl } from './control.ts'
+import { createControl, requiresPkce, type SimulatorControl } from './control.ts'
 import { createControlHttp } from './control-http.ts'
 import { ProviderFaults } from './faults.ts'
 import { handleApi } from './api.ts'
@@ -14,7 +14,7 @@ import { accessToken, authorizeToken, requestToken } from './oauth1.ts'
 import { authorize, revoke, token } from './oauth2.ts'
 import type { ProviderQuirks } from './quirks.ts'
 import { ProviderRequestLog, redact } from './request-log.ts'
-import { type Account, type Client, World } from './world.ts'
+import { type Client, World } from './world.ts'
 
 export interface ProviderSimulatorOptions {
   /** The simulator's own base URL (what `npm start` prints); set by the server once listening. */
@@ -145,7 +145,8 @@ export function createProviderSimulator(opts: ProviderSimulatorOptions = {}): Pr
     if (own.pathname === '/__simulator' || own.pathname.startsWith('/__simulator/')) {
       return await controlHttp(req)
     }
-    const m = /^\/([^/]+)(\/.*)?$/.exec(own.pathname)
+    // `/<host>/<path>`: anything but a plain host name matches no route (404 below).
+    const m = /^\/([a-z0-9.-]+)(\/.*)?$/i.exec(own.pathname)
     const host = m?.[1].toLowerCase() ?? ''
     const path = m?.[2] ?? '/'
     const realUrl = new URL(`https://${host || 'unknown.invalid'}${path}${own.search}`)
@@ -178,6 +179,7 @@ export function createProviderSimulator(opts: ProviderSimulatorOptions = {}): Pr
         ownUrl: own,
         params: match.params,
         note,
+        publicUrl: control.simulatorUrl,
       }
       const endpoint = route.kind
       const tripped = faults.take({ provider: route.provider.id, endpoint, path })
@@ -197,7 +199,15 @@ export function createProviderSimulator(opts: ProviderSimulatorOptions = {}): Pr
           now: started,
         }))
       } else {
-        response = await route.serve(ctx, routed, req, match.rest)
+        try {
+          response = await route.serve(ctx, routed, req, match.rest)
+        } catch (e) {
+          // A simulator bug or an input it cannot parse: a 500 the test sees and the log keeps.
+          response = toResponse({
+            status: 500,
+            body: { error: 'simulator_error', message: e instanceof Error ? e.message : String(e) },
+          })
+        }
       }
     }
     const w = ctx.world
@@ -229,7 +239,7 @@ function describeTokenRequest(req: Request) {
   const auth = req.headers.get('authorization') ?? ''
   const type = (req.headers.get('content-type') ?? '').toLowerCase()
   return {
-    clientAuth: /^basic /i.test(auth) ? 'basic' : 'body',
+    clientAuth: /^basic /i.test(auth) ? 'basic' : /^oauth /i.test(auth) ? 'oauth1' : 'body',
     format: type.includes('json') ? 'json' : type.includes('form') ? 'form' : type || null,
   }
 }
@@ -247,14 +257,4 @@ export function defaultClient(p: ProviderQuirks, redirectUris: string[]): Client
   }
 }
 
-/**
- * Stricter than the real providers on purpose: where the facts say our client sends PKCE, the
- * simulator's clients refuse an authorization without it, so a registry entry that forgot PKCE
- * fails. Register a client with `requirePkce: false` to model the provider's tolerance.
- */
-export function requiresPkce(p: ProviderQuirks): boolean {
-  const q = p.auth.kind === 'oauth2' ? p.auth : p.oauthVariant
-  return q?.pkce === 'S256'
-}
-
-export type { Account, SimulatorControl }
+export type { SimulatorControl }

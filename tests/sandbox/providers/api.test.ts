@@ -41,6 +41,8 @@ interface ApiCase {
   /** The next page's call from a response, or null at the end. */
   next(res: Res, f: Fixture, previous: Call): Call | null
   ids(res: Res): string[]
+  /** The next page is a URL the provider hands out (it must point at the simulator). */
+  followsLinks?: boolean
   /** Page-number and offset APIs: what the second page's URL must say. */
   secondPage?: RegExp
   create(f: Fixture): Call
@@ -61,6 +63,7 @@ const follow = (url: string | null | undefined): Call | null => (url ? { url } :
 const CASES: ApiCase[] = [
   {
     provider: 'hubspot',
+    followsLinks: true,
     auth: bearer,
     first: () => ({ url: 'https://api.hubapi.com/crm/v3/objects/contacts?limit=3' }),
     next: (r) => follow(r.body.paging?.next?.link),
@@ -113,6 +116,7 @@ const CASES: ApiCase[] = [
   },
   {
     provider: 'microsoft365',
+    followsLinks: true,
     auth: bearer,
     first: () => ({ url: 'https://graph.microsoft.com/v1.0/me/contacts?$top=3' }),
     next: (r) => follow(r.body['@odata.nextLink']),
@@ -174,6 +178,7 @@ const CASES: ApiCase[] = [
   },
   {
     provider: 'asana',
+    followsLinks: true,
     auth: bearer,
     first: () => ({ url: 'https://app.asana.com/api/1.0/projects?limit=3' }),
     next: (r) => follow(r.body.next_page?.uri),
@@ -252,6 +257,7 @@ const CASES: ApiCase[] = [
   },
   {
     provider: 'github',
+    followsLinks: true,
     auth: bearer,
     first: () => ({ url: 'https://api.github.com/user/repos?per_page=3' }),
     next: (r) => follow(/<([^>]+)>; rel="next"/.exec(r.headers.get('link') ?? '')?.[1]),
@@ -304,6 +310,7 @@ const CASES: ApiCase[] = [
   },
   {
     provider: 'jira',
+    followsLinks: true,
     auth: bearer,
     first: (f) => ({
       url: `https://api.atlassian.com/ex/jira/${f.cloudId}/rest/api/3/project/search?maxResults=3`,
@@ -411,6 +418,7 @@ const CASES: ApiCase[] = [
   },
   {
     provider: 'zendesk',
+    followsLinks: true,
     tokenParams: { expires_in: '1800' },
     auth: bearer,
     first: () => ({ url: 'https://acme.zendesk.com/api/v2/users.json?per_page=3' }),
@@ -474,6 +482,9 @@ for (const kase of CASES) {
         seen.push(...kase.ids(res))
         const next: Call | null = kase.next(res, f, call)
         if (pages === 0 && kase.secondPage) assert.match(next?.url ?? '', kase.secondPage)
+        if (pages === 0 && kase.followsLinks) {
+          assert.ok(next?.url.startsWith(`${sim.url}/`), `${next?.url} is on the simulator`)
+        }
         call = next
         assert.ok(++pages <= 10, 'pagination ends')
       }
@@ -581,6 +592,13 @@ Deno.test('API keys and Workday ISU credentials authenticate where the provider 
     )
     // The request log never holds an API key.
     assert.ok(!JSON.stringify(c.requests()).includes(pipedrive))
+    // Reset credentials: the old ISU password and API keys stop working.
+    assert.equal(c.resetCredentials('workday', 'acme'), 1)
+    assert.equal(await get(workers, basic(isu.username, isu.password)), 401)
+    const fresh = c.account('workday', 'acme').isu
+    assert.equal(await get(workers, basic(fresh.username, fresh.password)), 200)
+    c.resetCredentials('gitlab')
+    assert.equal(await get('https://gitlab.com/api/v4/user', { 'private-token': gitlab }), 401)
   })
 })
 

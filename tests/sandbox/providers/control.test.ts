@@ -171,6 +171,10 @@ Deno.test('control errors are JSON: unknown route, bad body, unknown provider; u
     const host = await fetch(`${sim.url}/example.com/oauth/token`)
     assert.equal(host.status, 404)
     assert.equal((await host.json()).error, 'not_found')
+    // A malformed escape in a path parameter matches no route rather than failing.
+    const escape = await fetch(`${sim.url}/api.hubapi.com/oauth/v1/access-tokens/%E0%A4%A`)
+    assert.equal(escape.status, 404)
+    await escape.body?.cancel()
   })
 })
 

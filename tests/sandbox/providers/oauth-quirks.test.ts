@@ -573,3 +573,22 @@ Deno.test('the code exchange needs the authorize call’s redirect_uri where the
     assert.equal((await exchange({ redirect_uri: simulatorCallback('hubspot') })).status, 200)
   })
 })
+
+Deno.test('auto-approval connects the account login_hint names', async () => {
+  await withSimulator(async (sim) => {
+    const client = registerClient(sim, 'hubspot', { requirePkce: false })
+    const got = await code(sim, 'hubspot', HUBSPOT_AUTHORIZE, client, {
+      scope: 'oauth',
+      login_hint: 'globex',
+    })
+    const res = await post(sim, HUBSPOT_TOKEN, {
+      form: {
+        grant_type: 'authorization_code',
+        code: got.code!,
+        redirect_uri: simulatorCallback('hubspot'),
+        ...bodyCreds(client),
+      },
+    })
+    assert.equal(res.body.hub_id, sim.control.account('hubspot', 'globex').number)
+  })
+})
