@@ -7,9 +7,9 @@ import { authorizedFetch } from '../connections/authorized-fetch.ts'
 import { type Connection, loadConnection } from '../connections/load.ts'
 import { asService } from '../db/as-user.ts'
 import { AppError, RateLimitedError } from '../http/errors.ts'
-import { loadIntegrationFor } from '../integrations/caller-access.ts'
 import { recordEvent } from '../integrations/events.ts'
 import { hitRateLimit } from '../rate-limits/hit-rate-limit.ts'
+import { requireIntegrationAccess } from '../tenancy/access.ts'
 import { forwardedRequestHeaders, returnedResponseHeaders } from './headers.ts'
 import { minSecretLength, redactingStream } from './redact.ts'
 import { checkProxyPath, proxyTargetUrl } from './target.ts'
@@ -139,7 +139,11 @@ async function auditWrite(
 export async function proxyRequest(call: ProxyCall, options: ProxyOptions = {}): Promise<Response> {
   checkProxyPath(call.rawPath)
   const write = isWrite(call.method)
-  const integration = await loadIntegrationFor(call.claims, call.integrationId, { admin: write })
+  const integration = await requireIntegrationAccess(
+    call.claims,
+    call.integrationId,
+    write ? 'call_write' : 'call_read',
+  )
   await spendTenantAllowance(integration.business_id)
   const connection = await loadConnection(call.integrationId)
   const target = proxyTargetUrl(connection.apiBaseUrl, call.rawPath, call.rawQuery)
