@@ -91,6 +91,14 @@ export const errorCodes = {
     description: 'The token endpoint answered an unusable body',
   },
   provider_unreachable: { status: 502, description: 'The provider could not be reached' },
+  post_connect_failed: {
+    status: 502,
+    description: "The provider's identity lookup after connecting failed",
+  },
+  revoke_failed: {
+    status: 502,
+    description: 'The provider refused the revocation; the grant may still be alive',
+  },
   connection_config_missing: {
     status: 502,
     description: 'The connection lacks a setting its provider needs; connect it again',

@@ -42,7 +42,8 @@ Deno.test('callback: with APP_ERROR_REDIRECT_URL, a malformed state is sent ther
 })
 
 Deno.test('callback: an unknown provider is a 404', async () => {
-  const response = await call(`/callback/hubspot?code=abc&state=${'A'.repeat(43)}`)
+  // Not in the registry (hubspot, this test's example before, now is).
+  const response = await call(`/callback/no-such-provider?code=abc&state=${'A'.repeat(43)}`)
   assert.equal(response.status, 404)
   await response.body?.cancel()
 })
