@@ -253,7 +253,8 @@ Deno.test('integrations API: create validates, keeps a tenant client in Vault, s
         'validation_failed',
       ],
       [{ ...base, name: 'X', client_secret: 'secret without id' }, 400, 'validation_failed'],
-      [{ ...base, name: 'X', provider: 'hubspot' }, 400, 'validation_failed'],
+      // Not in the registry (hubspot, this row's example before, now is).
+      [{ ...base, name: 'X', provider: 'no-such-provider' }, 400, 'validation_failed'],
       [{ ...base, name: ' ' }, 400, 'validation_failed'],
       [{ business_id: crypto.randomUUID(), name: 'X' }, 404, 'not_found'],
     ]
