@@ -3910,6 +3910,941 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/proxy/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The proxy function's OpenAPI document */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OpenAPI 3.1, JSON */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenApiDocument"];
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/proxy/{integrationId}/{path}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Call the connected provider's API with the integration's credentials
+         * @description `<path>` and the query go to the provider under its API base, unchanged. Members may GET (and HEAD); owners and admins may also POST, PUT, PATCH and DELETE, and each such write is recorded as a `proxy_write` integration event. The caller's Authorization, cookies, apikey and hop-by-hop headers are not forwarded; the provider's Set-Cookie is not returned, and our credentials never appear in what comes back. Every answer of the provider, errors included, carries `x-proxy-source: provider`; answers without it are ours, as the error envelope.
+         */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    integrationId: string;
+                    /** @description The rest of the URL, slashes included, sent on as it is (percent-encoding kept) */
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `path_not_allowed`: The proxied path could leave the API base (dot segments, //, URLs, \); `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "path_not_allowed" | "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `forbidden`: Known caller, but only owners and admins may do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "forbidden";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `client_not_configured`: No connected app is configured for it; `not_connected`: The integration is not connected; `reauth_required`: The grant is dead: connect the integration again */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "token_request_refused" | "token_response_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+                /** @description The provider's answer: its status, headers and body, streamed */
+                default: {
+                    headers: {
+                        /** @description `provider`: this answer is the provider's own */
+                        "x-proxy-source"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /**
+         * Call the connected provider's API with the integration's credentials
+         * @description `<path>` and the query go to the provider under its API base, unchanged. Members may GET (and HEAD); owners and admins may also POST, PUT, PATCH and DELETE, and each such write is recorded as a `proxy_write` integration event. The caller's Authorization, cookies, apikey and hop-by-hop headers are not forwarded; the provider's Set-Cookie is not returned, and our credentials never appear in what comes back. Every answer of the provider, errors included, carries `x-proxy-source: provider`; answers without it are ours, as the error envelope.
+         */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    integrationId: string;
+                    /** @description The rest of the URL, slashes included, sent on as it is (percent-encoding kept) */
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `path_not_allowed`: The proxied path could leave the API base (dot segments, //, URLs, \); `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "path_not_allowed" | "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `forbidden`: Known caller, but only owners and admins may do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "forbidden";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `client_not_configured`: No connected app is configured for it; `not_connected`: The integration is not connected; `reauth_required`: The grant is dead: connect the integration again */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "token_request_refused" | "token_response_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+                /** @description The provider's answer: its status, headers and body, streamed */
+                default: {
+                    headers: {
+                        /** @description `provider`: this answer is the provider's own */
+                        "x-proxy-source"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /**
+         * Call the connected provider's API with the integration's credentials
+         * @description `<path>` and the query go to the provider under its API base, unchanged. Members may GET (and HEAD); owners and admins may also POST, PUT, PATCH and DELETE, and each such write is recorded as a `proxy_write` integration event. The caller's Authorization, cookies, apikey and hop-by-hop headers are not forwarded; the provider's Set-Cookie is not returned, and our credentials never appear in what comes back. Every answer of the provider, errors included, carries `x-proxy-source: provider`; answers without it are ours, as the error envelope.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    integrationId: string;
+                    /** @description The rest of the URL, slashes included, sent on as it is (percent-encoding kept) */
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `path_not_allowed`: The proxied path could leave the API base (dot segments, //, URLs, \); `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "path_not_allowed" | "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `forbidden`: Known caller, but only owners and admins may do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "forbidden";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `client_not_configured`: No connected app is configured for it; `not_connected`: The integration is not connected; `reauth_required`: The grant is dead: connect the integration again */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "token_request_refused" | "token_response_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+                /** @description The provider's answer: its status, headers and body, streamed */
+                default: {
+                    headers: {
+                        /** @description `provider`: this answer is the provider's own */
+                        "x-proxy-source"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        /**
+         * Call the connected provider's API with the integration's credentials
+         * @description `<path>` and the query go to the provider under its API base, unchanged. Members may GET (and HEAD); owners and admins may also POST, PUT, PATCH and DELETE, and each such write is recorded as a `proxy_write` integration event. The caller's Authorization, cookies, apikey and hop-by-hop headers are not forwarded; the provider's Set-Cookie is not returned, and our credentials never appear in what comes back. Every answer of the provider, errors included, carries `x-proxy-source: provider`; answers without it are ours, as the error envelope.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    integrationId: string;
+                    /** @description The rest of the URL, slashes included, sent on as it is (percent-encoding kept) */
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `path_not_allowed`: The proxied path could leave the API base (dot segments, //, URLs, \); `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "path_not_allowed" | "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `forbidden`: Known caller, but only owners and admins may do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "forbidden";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `client_not_configured`: No connected app is configured for it; `not_connected`: The integration is not connected; `reauth_required`: The grant is dead: connect the integration again */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "token_request_refused" | "token_response_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+                /** @description The provider's answer: its status, headers and body, streamed */
+                default: {
+                    headers: {
+                        /** @description `provider`: this answer is the provider's own */
+                        "x-proxy-source"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        /**
+         * Call the connected provider's API with the integration's credentials
+         * @description `<path>` and the query go to the provider under its API base, unchanged. Members may GET (and HEAD); owners and admins may also POST, PUT, PATCH and DELETE, and each such write is recorded as a `proxy_write` integration event. The caller's Authorization, cookies, apikey and hop-by-hop headers are not forwarded; the provider's Set-Cookie is not returned, and our credentials never appear in what comes back. Every answer of the provider, errors included, carries `x-proxy-source: provider`; answers without it are ours, as the error envelope.
+         */
+        patch: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    integrationId: string;
+                    /** @description The rest of the URL, slashes included, sent on as it is (percent-encoding kept) */
+                    path: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description `path_not_allowed`: The proxied path could leave the API base (dot segments, //, URLs, \); `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "path_not_allowed" | "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `forbidden`: Known caller, but only owners and admins may do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "forbidden";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `client_not_configured`: No connected app is configured for it; `not_connected`: The integration is not connected; `reauth_required`: The grant is dead: connect the integration again */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "token_request_refused" | "token_response_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+                /** @description The provider's answer: its status, headers and body, streamed */
+                default: {
+                    headers: {
+                        /** @description `provider`: this answer is the provider's own */
+                        "x-proxy-source"?: string;
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        trace?: never;
+    };
     "/sync-cron": {
         parameters: {
             query?: never;

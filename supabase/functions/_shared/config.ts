@@ -32,6 +32,15 @@ const sections = {
     RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(100),
     RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   }),
+  proxy: z.object({
+    // Calls through the proxy per business (all its members together) in one window: the
+    // provider's own limits are per connection, so one chatty member must not spend them all.
+    PROXY_RATE_LIMIT_MAX: z.coerce.number().int().min(1).default(600),
+    PROXY_RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+    // The longest Retry-After the proxy waits out itself before handing the 429 to the caller;
+    // kept far below the edge wall clock (150 s), as up to two waits happen per call.
+    PROXY_MAX_RETRY_WAIT_SECONDS: z.coerce.number().min(0).max(30).default(10),
+  }),
   http: z.object({
     CORS_ALLOWED_ORIGINS: originList.default(['*']),
   }),

@@ -14,6 +14,7 @@ const intendedVerifyJwt: Record<string, boolean> = {
   callback: false,
   contacts: true,
   integrations: true,
+  proxy: true,
   'sync-cron': false,
 }
 

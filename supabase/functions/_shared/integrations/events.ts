@@ -11,6 +11,8 @@ export type IntegrationEventType =
   // Recorded by the sync; these two and reauth_required also become signed alert webhooks.
   | 'sync_failing'
   | 'sync_recovered'
+  // A write (any method but GET/HEAD) through the proxy: method, path, status; never bodies.
+  | 'proxy_write'
 
 export interface IntegrationEvent {
   integrationId: string

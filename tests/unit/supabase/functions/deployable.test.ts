@@ -31,6 +31,7 @@ Deno.test('the CLI finds every function folder of supabase/functions', () => {
     'callback',
     'contacts',
     'integrations',
+    'proxy',
     'sync-cron',
   ])
 })

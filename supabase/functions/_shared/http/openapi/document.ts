@@ -57,7 +57,7 @@ interface MergedDoc {
   inputs: NonNullable<RouteDoc['input']>[]
   /** Code → the status this route answers it with. */
   errors: Map<ErrorCode, number>
-  responses: Record<number, ResponseDoc>
+  responses: Partial<Record<number | 'default', ResponseDoc>>
 }
 
 function mergeDocs(docs: RouteDoc[]): MergedDoc {
@@ -79,8 +79,13 @@ function mergeDocs(docs: RouteDoc[]): MergedDoc {
   return merged
 }
 
+/** The path parameter a trailing `/*` becomes: what is left of the URL, slashes included. */
+export const restParam = 'path'
+
 /** `/x/:id{[0-9a-f-]{36}}/events` → `/x/{id}/events` (a pattern may hold nested braces). */
 export function openApiPath(honoPath: string): string {
+  // A trailing wildcard is the rest of the URL, slashes included (the proxy's provider path).
+  if (honoPath.endsWith('/*')) return `${openApiPath(honoPath.slice(0, -2))}/{${restParam}}`
   let out = ''
   for (let i = 0; i < honoPath.length; i++) {
     if (honoPath[i] !== ':') {
@@ -181,25 +186,38 @@ const parameterLocation: Partial<Record<InputTarget, string>> = {
   cookie: 'cookie',
 }
 
-function parameters(doc: MergedDoc, schemas: SchemaConverter) {
-  return doc.inputs.flatMap(({ target, schema }) => {
-    const location = parameterLocation[target]
-    if (!location) return []
-    const json = schemas.convert(schema, 'input') as {
-      properties?: Record<string, JsonSchema>
-      required?: string[]
-    }
-    return Object.entries(json.properties ?? {}).map(([name, property]) => {
-      const { description, ...rest } = property as JsonSchema & { description?: string }
-      return {
-        name,
-        in: location,
-        required: location === 'path' || (json.required ?? []).includes(name),
-        ...(description ? { description } : {}),
-        schema: rest,
+/** The `{path}` parameter of a route that ends in a wildcard (no validator names it). */
+const restParameter = {
+  name: restParam,
+  in: 'path',
+  required: true,
+  description: 'The rest of the URL, slashes included, sent on as it is (percent-encoding kept)',
+  schema: { type: 'string' },
+}
+
+function parameters(doc: MergedDoc, schemas: SchemaConverter, path: string) {
+  const wildcard = path.endsWith(`/{${restParam}}`) ? [restParameter] : []
+  return [
+    ...doc.inputs.flatMap(({ target, schema }) => {
+      const location = parameterLocation[target]
+      if (!location) return []
+      const json = schemas.convert(schema, 'input') as {
+        properties?: Record<string, JsonSchema>
+        required?: string[]
       }
-    })
-  })
+      return Object.entries(json.properties ?? {}).map(([name, property]) => {
+        const { description, ...rest } = property as JsonSchema & { description?: string }
+        return {
+          name,
+          in: location,
+          required: location === 'path' || (json.required ?? []).includes(name),
+          ...(description ? { description } : {}),
+          schema: rest,
+        }
+      })
+    }),
+    ...wildcard,
+  ]
 }
 
 /** The envelope every error shares; each status narrows `code` to what the route may answer. */
@@ -252,6 +270,7 @@ function responseHeaders(headers: Record<string, string>) {
 function responses(doc: MergedDoc, schemas: SchemaConverter) {
   const out: Record<string, unknown> = {}
   for (const [status, response] of Object.entries(doc.responses)) {
+    if (!response) continue
     out[status] = {
       description: response.description,
       ...(response.headers ? { headers: responseHeaders(response.headers) } : {}),
@@ -270,12 +289,19 @@ function responses(doc: MergedDoc, schemas: SchemaConverter) {
     if (status === 429) response.headers = responseHeaders({ 'Retry-After': 'Seconds to wait' })
     out[status] = response
   }
-  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => Number(a) - Number(b)))
+  // Statuses in order, `default` last.
+  const rank = (status: string) => status === 'default' ? Infinity : Number(status)
+  return Object.fromEntries(Object.entries(out).sort(([a], [b]) => rank(a) - rank(b)))
 }
 
-function operation(name: string, doc: MergedDoc, schemas: SchemaConverter): Operation {
+function operation(
+  name: string,
+  path: string,
+  doc: MergedDoc,
+  schemas: SchemaConverter,
+): Operation {
   const body = doc.inputs.find((input) => input.target === 'json')
-  const params = parameters(doc, schemas)
+  const params = parameters(doc, schemas, path)
   const security = doc.security === 'bearer'
     ? [{ bearerAuth: [] }]
     : doc.security === 'cronSecret'
@@ -312,7 +338,7 @@ export function openApiDocument(
   for (const { name, app } of apps) {
     for (const route of collectRoutes(app)) {
       paths[route.path] ??= {}
-      paths[route.path][route.method] = operation(name, mergeDocs(route.docs), schemas)
+      paths[route.path][route.method] = operation(name, route.path, mergeDocs(route.docs), schemas)
     }
   }
   const sortedPaths = Object.fromEntries(

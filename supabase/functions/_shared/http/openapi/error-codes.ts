@@ -20,6 +20,10 @@ export const errorCodes = {
     status: 400,
     description: 'The provider does not connect this way (API key providers take credentials)',
   },
+  path_not_allowed: {
+    status: 400,
+    description: 'The proxied path could leave the API base (dot segments, //, URLs, \\)',
+  },
   redirect_not_allowed: {
     status: 400,
     description: 'redirect_to is not on APP_REDIRECT_ALLOWLIST',
@@ -87,6 +91,14 @@ export const errorCodes = {
     description: 'The token endpoint answered an unusable body',
   },
   provider_unreachable: { status: 502, description: 'The provider could not be reached' },
+  post_connect_failed: {
+    status: 502,
+    description: "The provider's identity lookup after connecting failed",
+  },
+  revoke_failed: {
+    status: 502,
+    description: 'The provider refused the revocation; the grant may still be alive',
+  },
   connection_config_missing: {
     status: 502,
     description: 'The connection lacks a setting its provider needs; connect it again',

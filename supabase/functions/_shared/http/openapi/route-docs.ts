@@ -23,8 +23,11 @@ export interface ResponseDoc {
 export interface RouteDescription {
   summary: string
   description?: string
-  /** Successful (and redirect) responses by status. */
-  responses: Record<number, ResponseDoc>
+  /**
+   * Successful (and redirect) responses by status; `default` for answers whose status is not
+   * ours to choose (the proxy's: whatever the provider said).
+   */
+  responses: Partial<Record<number | 'default', ResponseDoc>>
   /**
    * Error codes the route's own logic may answer (validation and auth add theirs); a pair gives
    * the status where this route answers a code with another than its usual one.
