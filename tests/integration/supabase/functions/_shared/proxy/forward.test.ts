@@ -55,9 +55,6 @@ async function withFixture(run: (fixture: Fixture) => Promise<void>): Promise<vo
       claims: { sub: userId, role: 'authenticated', aud: 'authenticated', exp: now + 600 },
       github: await connect('github', {}, { access_token: accessToken }),
       workday: await connect('workday', { host: 'wd2-impl-services1', tenant: 'acme' }, {
-        // private.save_integration_tokens still wants an access_token in every set (it predates
-        // Basic credentials); Basic injection ignores it.
-        access_token: 'unused-by-basic',
         username: 'ISU_Integration@acme',
         password: isuPassword,
       }),
