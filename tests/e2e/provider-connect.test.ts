@@ -15,6 +15,7 @@ import type { Provider } from '../../supabase/functions/_shared/providers/types.
 import { eventTypes } from '../helpers/integrations.ts'
 import {
   account,
+  appUrl,
   connectOAuth1,
   connectOAuth2,
   createProviderIntegration,
@@ -277,6 +278,55 @@ Deno.test('connect e2e: every OAuth 2 provider of the registry against the simul
     for (const provider of listProviders()) {
       if (provider.spec.id === 'salesforce' || provider.spec.authMode !== 'oauth2') continue
       await t.step(provider.spec.id, () => oauth2Scenario(world, provider))
+    }
+  })
+})
+
+Deno.test('connect e2e: an OAuth 1.0a request token secret stays in the state row; refusals and unknown tokens', async () => {
+  await withProviderWorld(async (world) => {
+    const trello = listProviders().find((each) => each.spec.authMode === 'oauth1')!
+    const id = await createProviderIntegration(world, trello.spec.id, configFor(trello))
+    const query = new URLSearchParams({ integration_id: id, redirect_to: appUrl })
+    const started = await world.call(`/functions/v1/authorize/${trello.spec.id}?${query}`)
+    assert.equal(started.status, 200)
+    const { url } = await started.json() as { url: string }
+    const token = new URL(url).searchParams.get('oauth_token')!
+    const [row] = await world.sql<{ request_token_secret: string }[]>`
+      select request_token_secret from private.oauth_states
+       where state_hash = sha256(convert_to(${token}, 'UTF8'))`
+    assert.ok(row?.request_token_secret, 'the request token secret is kept server-side')
+    // The leak check at the end covers every answer and log line of this world.
+    world.secrets.add(row.request_token_secret)
+    assert.ok(!url.includes(row.request_token_secret))
+
+    const callback = (params: Record<string, string>) =>
+      world.gateway.request(
+        `/functions/v1/callback/${trello.spec.id}?${new URLSearchParams(params)}`,
+        {
+          redirect: 'manual',
+        },
+      )
+    // Refused at the provider, naming the token: the app page hears access_denied, as for OAuth 2.
+    const denied = await callback({ denied: token })
+    await denied.body?.cancel()
+    assert.equal(denied.status, 302)
+    const app = new URL(denied.headers.get('location')!)
+    assert.equal(app.origin + app.pathname, appUrl)
+    assert.equal(app.searchParams.get('error'), 'access_denied')
+    assert.equal(app.searchParams.get('integration_id'), id)
+    assert.equal((await integrationOf(world, id)).last_error_code, 'access_denied')
+
+    // The refused token is used up; an unknown one and a refusal without a token bind nothing.
+    for (
+      const [params, code] of [
+        [{ oauth_token: token, oauth_verifier: 'v'.repeat(32) }, 'state_invalid'],
+        [{ oauth_token: 'f'.repeat(32), oauth_verifier: 'v'.repeat(32) }, 'state_invalid'],
+        [{ oauth_problem: 'user_refused' }, 'access_denied'],
+      ] as const
+    ) {
+      const answer = await callback(params)
+      assert.equal(answer.status, 400)
+      assert.equal((await answer.json()).error.code, code)
     }
   })
 })
