@@ -48,19 +48,22 @@ function readCallback(params: CallbackParams) {
       error: params.error,
       code: params.code,
       wellFormed: isWellFormedState,
+      unbound: 'state_invalid' as const,
     }
   }
   const key = params.oauthToken ?? params.denied
   const verifier = params.oauthVerifier
+  const refused = params.denied !== undefined || params.oauthProblem !== undefined
   return {
     key,
-    error: params.denied !== undefined || params.oauthProblem !== undefined
-      ? 'access_denied'
-      : params.error,
+    error: refused ? 'access_denied' : params.error,
     // The exchange needs both the request token and its verifier: they are sealed together.
     code: verifier && key ? JSON.stringify({ token: key, verifier }) : undefined,
     wellFormed: (value: string | undefined): value is string =>
       value !== undefined && requestTokenPattern.test(value),
+    // A refusal may come back without the token: no row to answer from, but the error page
+    // can still say it was a refusal.
+    unbound: refused ? 'access_denied' as const : 'state_invalid' as const,
   }
 }
 
@@ -90,11 +93,7 @@ function unboundError(code: 'state_invalid' | 'access_denied' = 'state_invalid')
 export async function receiveCallback(params: CallbackParams, logger: Logger): Promise<string> {
   const callback = readCallback(params)
   const state = callback.key
-  if (!callback.wellFormed(state)) {
-    // An OAuth 1.0a refusal may come back without the token: no row to answer from, but the
-    // error page can still say it was a refusal.
-    return unboundError(callback.error === 'access_denied' ? 'access_denied' : 'state_invalid')
-  }
+  if (!callback.wellFormed(state)) return unboundError(callback.unbound)
   // One transaction from consuming the state to recording what came of it: a refused state is
   // still consumed (the refusal is a return, which commits), and a failure of ours rolls the
   // consumption back, so the state is never burned without an answer to the browser.
