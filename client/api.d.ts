@@ -1675,7 +1675,7 @@ export interface paths {
         };
         /**
          * Where the provider sends the browser back after consent (no JWT)
-         * @description The single-use state authenticates the request. Answers a redirect to the app's `redirect_to` with a one-time `ticket=` (finish with POST /callback/complete) or `error=` and `message=`; an unknown state goes to APP_ERROR_REDIRECT_URL with `error=state_invalid`, or is a 400 when none is configured.
+         * @description The single-use state authenticates the request. Answers a redirect to the app's `redirect_to` with a one-time `ticket=` (finish with POST /callback/complete) or `error=` and `message=`; an unknown state goes to APP_ERROR_REDIRECT_URL with `error=state_invalid`, or is a 400 when none is configured. OAuth 1.0a providers (Trello) come back with `oauth_token` and `oauth_verifier` instead of `state` and `code`; the request token keys the attempt. A refusal that names no request token (`oauth_problem=`) goes to APP_ERROR_REDIRECT_URL with `error=access_denied`, or is a 400 when none is configured.
          */
         get: {
             parameters: {
@@ -1684,6 +1684,10 @@ export interface paths {
                     state?: string;
                     error?: string;
                     error_description?: string;
+                    oauth_token?: string;
+                    oauth_verifier?: string;
+                    oauth_problem?: string;
+                    denied?: string;
                 };
                 header?: never;
                 path: {
@@ -1702,7 +1706,7 @@ export interface paths {
                     };
                     content?: never;
                 };
-                /** @description `state_invalid`: The connection attempt is unknown or already used; `validation_failed`: Input failed its schema; details lists the issues */
+                /** @description `access_denied`: The user denied access at the provider; `state_invalid`: The connection attempt is unknown or already used; `validation_failed`: Input failed its schema; details lists the issues */
                 400: {
                     headers: {
                         [name: string]: unknown;
@@ -1711,7 +1715,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "state_invalid" | "validation_failed";
+                                code?: "access_denied" | "state_invalid" | "validation_failed";
                             };
                         };
                     };

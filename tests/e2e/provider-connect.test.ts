@@ -10,14 +10,13 @@ import {
   type Connection,
   loadConnection,
 } from '../../supabase/functions/_shared/connections/load.ts'
-import { serverClient } from '../../supabase/functions/_shared/connections/client-credentials.ts'
-import { oauth1Authorization } from '../../supabase/functions/_shared/connections/oauth1.ts'
 import { listProviders } from '../../supabase/functions/_shared/providers/registry.ts'
-import { oauthUrls } from '../../supabase/functions/_shared/providers/urls.ts'
 import type { Provider } from '../../supabase/functions/_shared/providers/types.ts'
 import { eventTypes } from '../helpers/integrations.ts'
 import {
   account,
+  appUrl,
+  connectOAuth1,
   connectOAuth2,
   createProviderIntegration,
   identityCall,
@@ -148,88 +147,39 @@ async function oauth2Scenario(world: ProviderWorld, provider: Provider) {
   }
 }
 
-/** A form-encoded answer of an OAuth 1.0a endpoint, refused loudly. */
-async function formAnswer(response: Response, what: string): Promise<URLSearchParams> {
-  const text = await response.text()
-  assert.equal(response.status, 200, `${what}: ${text.slice(0, 200)}`)
-  return new URLSearchParams(text)
-}
-
 /**
- * OAuth 1.0a as the spec describes it, signed by our signer (connections/oauth1.ts): request
- * token, the browser at the authorize URL with the spec's scope and params, the access token.
- * The simulator verifies every signature. Returns the stored credential set.
- */
-async function oauth1Dance(world: ProviderWorld, provider: Provider) {
-  const { spec } = provider
-  const urls = oauthUrls(provider, {})
-  const consumer = serverClient(spec)!
-  const callback = `${world.functionsUrl}/callback/${spec.id}`
-  const requestToken = await formAnswer(
-    await fetch(urls.requestTokenUrl!, {
-      method: 'POST',
-      headers: {
-        authorization: await oauth1Authorization(
-          { consumerKey: consumer.clientId, consumerSecret: consumer.clientSecret! },
-          { method: 'POST', url: urls.requestTokenUrl!, extra: { oauth_callback: callback } },
-        ),
-      },
-    }),
-    `${spec.id} request token`,
-  )
-  const authorize = new URL(urls.authorizeUrl!)
-  authorize.searchParams.set('oauth_token', requestToken.get('oauth_token')!)
-  authorize.searchParams.set('scope', spec.scopes.default.join(spec.scopes.separator))
-  for (const [key, value] of Object.entries(spec.authorizeParams)) {
-    authorize.searchParams.set(key, value)
-  }
-  const consent = await fetch(authorize, { redirect: 'manual' })
-  await consent.body?.cancel()
-  assert.equal(consent.status, 302, `${spec.id} consent`)
-  const back = new URL(consent.headers.get('location')!)
-  assert.ok(back.href.startsWith(`${callback}?`), back.href)
-  const access = await formAnswer(
-    await fetch(urls.tokenUrl!, {
-      method: 'POST',
-      headers: {
-        authorization: await oauth1Authorization({
-          consumerKey: consumer.clientId,
-          consumerSecret: consumer.clientSecret!,
-          token: requestToken.get('oauth_token')!,
-          tokenSecret: requestToken.get('oauth_token_secret')!,
-        }, {
-          method: 'POST',
-          url: urls.tokenUrl!,
-          extra: { oauth_verifier: back.searchParams.get('oauth_verifier')! },
-        }),
-      },
-    }),
-    `${spec.id} access token`,
-  )
-  const tokens = {
-    access_token: access.get('oauth_token')!,
-    token_secret: access.get('oauth_token_secret')!,
-  }
-  world.secrets.add(tokens.access_token)
-  world.secrets.add(tokens.token_secret)
-  return tokens
-}
-
-/**
- * An OAuth 1.0a provider (Trello). The browser legs are driven here with the spec's URLs and
- * our signer, the credentials stored as the callback stores them; from there on it is the
- * platform's own path: signed API calls, the dead grant, disconnect with the revoke hook.
+ * An OAuth 1.0a provider (Trello), through our functions end to end: authorize fetches a signed
+ * request token, the consent goes to our callback, the completion trades the verifier for the
+ * token credentials (the simulator verifies every signature). Then the platform's own path:
+ * signed API calls, the dead grant, reconnect, disconnect with the revoke hook.
  */
 async function oauth1Scenario(world: ProviderWorld, provider: Provider) {
   const { spec } = provider
   const id = await createProviderIntegration(world, spec.id, configFor(provider))
   const store = async () => {
-    const tokens = await oauth1Dance(world, provider)
-    await world.sql`select private.save_integration_tokens(${id}, ${world.sql.json(tokens)})`
-    await world.sql`update public.integrations set status = 'active', connected_at = now()
-                     where id = ${id}`
+    const { callback } = await connectOAuth1(world, spec.id, id)
+    assert.equal((await integrationOf(world, id)).status, 'active')
+    const stored = await storedTokensOf(world, id)
+    assert.ok(stored?.tokens.access_token && stored.tokens.token_secret, 'token credentials stored')
+    assert.ok(
+      (await eventTypes(world.sql, id)).includes('connected'),
+      `${spec.id}: a connected event`,
+    )
+    return callback
   }
-  await store()
+  const callback = await store()
+
+  // The same oauth_token a second time: the state was used, nothing is exchanged again.
+  const exchanges = () =>
+    world.sim.control.requests({ provider: spec.id, endpoint: 'oauth1.access_token' }).length
+  const exchanged = exchanges()
+  const replay = await world.gateway.request(callback.pathname + callback.search, {
+    redirect: 'manual',
+  })
+  assert.equal(replay.status, 400)
+  assert.equal((await replay.json()).error.code, 'state_invalid')
+  assert.equal(exchanges(), exchanged)
+
   const connection = await loadConnection(id)
   await expectOk(await callIdentity(connection), `${spec.id} identity`)
   const grant = world.sim.control.grants(spec.id).find((each) => each.alive)
@@ -328,6 +278,55 @@ Deno.test('connect e2e: every OAuth 2 provider of the registry against the simul
     for (const provider of listProviders()) {
       if (provider.spec.id === 'salesforce' || provider.spec.authMode !== 'oauth2') continue
       await t.step(provider.spec.id, () => oauth2Scenario(world, provider))
+    }
+  })
+})
+
+Deno.test('connect e2e: an OAuth 1.0a request token secret stays in the state row; refusals and unknown tokens', async () => {
+  await withProviderWorld(async (world) => {
+    const trello = listProviders().find((each) => each.spec.authMode === 'oauth1')!
+    const id = await createProviderIntegration(world, trello.spec.id, configFor(trello))
+    const query = new URLSearchParams({ integration_id: id, redirect_to: appUrl })
+    const started = await world.call(`/functions/v1/authorize/${trello.spec.id}?${query}`)
+    assert.equal(started.status, 200)
+    const { url } = await started.json() as { url: string }
+    const token = new URL(url).searchParams.get('oauth_token')!
+    const [row] = await world.sql<{ request_token_secret: string }[]>`
+      select request_token_secret from private.oauth_states
+       where state_hash = sha256(convert_to(${token}, 'UTF8'))`
+    assert.ok(row?.request_token_secret, 'the request token secret is kept server-side')
+    // The leak check at the end covers every answer and log line of this world.
+    world.secrets.add(row.request_token_secret)
+    assert.ok(!url.includes(row.request_token_secret))
+
+    const callback = (params: Record<string, string>) =>
+      world.gateway.request(
+        `/functions/v1/callback/${trello.spec.id}?${new URLSearchParams(params)}`,
+        {
+          redirect: 'manual',
+        },
+      )
+    // Refused at the provider, naming the token: the app page hears access_denied, as for OAuth 2.
+    const denied = await callback({ denied: token })
+    await denied.body?.cancel()
+    assert.equal(denied.status, 302)
+    const app = new URL(denied.headers.get('location')!)
+    assert.equal(app.origin + app.pathname, appUrl)
+    assert.equal(app.searchParams.get('error'), 'access_denied')
+    assert.equal(app.searchParams.get('integration_id'), id)
+    assert.equal((await integrationOf(world, id)).last_error_code, 'access_denied')
+
+    // The refused token is used up; an unknown one and a refusal without a token bind nothing.
+    for (
+      const [params, code] of [
+        [{ oauth_token: token, oauth_verifier: 'v'.repeat(32) }, 'state_invalid'],
+        [{ oauth_token: 'f'.repeat(32), oauth_verifier: 'v'.repeat(32) }, 'state_invalid'],
+        [{ oauth_problem: 'user_refused' }, 'access_denied'],
+      ] as const
+    ) {
+      const answer = await callback(params)
+      assert.equal(answer.status, 400)
+      assert.equal((await answer.json()).error.code, code)
     }
   })
 })

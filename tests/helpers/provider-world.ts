@@ -172,11 +172,16 @@ export async function storedTokensOf(world: ProviderWorld, id: string) {
 }
 
 /**
- * The browser's walk for an OAuth 2 provider: our authorize function, the simulator's consent
- * (auto-approved), our callback, and the app page completing with its ticket. Returns the
- * completion's answer.
+ * The browser's walk through our functions: authorize, the simulator's consent (auto-approved),
+ * our callback (whose URL `secretsOf` reads the provider's one-time values from), and the app
+ * page completing with its ticket. Returns the completion's answer and the callback URL.
  */
-export async function connectOAuth2(world: ProviderWorld, provider: string, integrationId: string) {
+async function connectThroughAuthorize(
+  world: ProviderWorld,
+  provider: string,
+  integrationId: string,
+  secretsOf: (callback: URL) => string[],
+) {
   const query = new URLSearchParams({ integration_id: integrationId, redirect_to: appUrl })
   const started = await world.call(`/functions/v1/authorize/${provider}?${query}`)
   assert.equal(started.status, 200, await started.clone().text())
@@ -185,13 +190,12 @@ export async function connectOAuth2(world: ProviderWorld, provider: string, inte
   const consent = await fetch(url, { redirect: 'manual' })
   await consent.body?.cancel()
   assert.equal(consent.status, 302, `${provider} consent`)
-  const callback = consent.headers.get('location')!
-  assert.ok(callback.startsWith(`${world.functionsUrl}/callback/${provider}?`), callback)
-  const code = new URL(callback).searchParams.get('code')
-  assert.ok(code, `${provider} sent a code: ${callback}`)
-  world.secrets.add(code)
-  const back = new URL(callback)
-  const landing = await world.gateway.request(back.pathname + back.search, { redirect: 'manual' })
+  const callback = new URL(consent.headers.get('location')!)
+  assert.ok(callback.href.startsWith(`${world.functionsUrl}/callback/${provider}?`), callback.href)
+  for (const secret of secretsOf(callback)) world.secrets.add(secret)
+  const landing = await world.gateway.request(callback.pathname + callback.search, {
+    redirect: 'manual',
+  })
   await landing.body?.cancel()
   assert.equal(landing.status, 302)
   const app = new URL(landing.headers.get('location')!)
@@ -205,5 +209,31 @@ export async function connectOAuth2(world: ProviderWorld, provider: string, inte
   const body = await completed.json()
   assert.equal(completed.status, 200, JSON.stringify(body))
   assert.equal(body.status, 'connected')
+  return { body, callback }
+}
+
+/** The browser's walk for an OAuth 2 provider; returns the completion's answer. */
+export async function connectOAuth2(world: ProviderWorld, provider: string, integrationId: string) {
+  const { body } = await connectThroughAuthorize(world, provider, integrationId, (callback) => {
+    const code = callback.searchParams.get('code')
+    assert.ok(code, `${provider} sent a code: ${callback}`)
+    return [code]
+  })
   return body
+}
+
+/**
+ * The browser's walk for an OAuth 1.0a provider (Trello): our authorize fetches the request
+ * token, the consent sends the browser to our callback with `oauth_token` and `oauth_verifier`.
+ * Returns the completion's answer and that callback URL (to replay it).
+ */
+export async function connectOAuth1(world: ProviderWorld, provider: string, integrationId: string) {
+  return await connectThroughAuthorize(world, provider, integrationId, (callback) => {
+    const token = callback.searchParams.get('oauth_token')
+    const verifier = callback.searchParams.get('oauth_verifier')
+    assert.ok(token && verifier, `${provider} sent a token and verifier: ${callback}`)
+    // The request token is public by design (the authorize URL carries it, as it does a state);
+    // the verifier is the one-time secret.
+    return [verifier]
+  })
 }

@@ -39,6 +39,11 @@ const query = z.object({
   state: printable(256).optional(),
   error: printable(200).optional(),
   error_description: printable(2000, { lines: true }).optional(),
+  // OAuth 1.0a (Trello): the request token and its verifier; a refusal's problem or token.
+  oauth_token: printable(256).optional(),
+  oauth_verifier: printable(256).optional(),
+  oauth_problem: printable(200).optional(),
+  denied: printable(256).optional(),
 })
 const completion = z.strictObject({ ticket: z.string().regex(ticketPattern) })
 
@@ -48,11 +53,17 @@ app.get(
   validate('param', params),
   validate('query', query),
   async (c) => {
-    const { code, state, error } = c.req.valid('query')
-    const location = await receiveCallback(
-      { provider: getProvider(c.req.valid('param').provider), code, state, error },
-      c.var.log,
-    )
+    const q = c.req.valid('query')
+    const location = await receiveCallback({
+      provider: getProvider(c.req.valid('param').provider),
+      code: q.code,
+      state: q.state,
+      error: q.error,
+      oauthToken: q.oauth_token,
+      oauthVerifier: q.oauth_verifier,
+      oauthProblem: q.oauth_problem,
+      denied: q.denied,
+    }, c.var.log)
     // The callback URL held a code, the next one a ticket: keep both out of caches and out of
     // the next page's Referer.
     c.header('Cache-Control', 'no-store')

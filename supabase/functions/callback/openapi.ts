@@ -9,7 +9,11 @@ export const docs = {
     description: 'The single-use state authenticates the request. Answers a redirect to the ' +
       "app's `redirect_to` with a one-time `ticket=` (finish with POST /callback/complete) or " +
       '`error=` and `message=`; an unknown state goes to APP_ERROR_REDIRECT_URL with ' +
-      '`error=state_invalid`, or is a 400 when none is configured.',
+      '`error=state_invalid`, or is a 400 when none is configured. OAuth 1.0a providers ' +
+      '(Trello) come back with `oauth_token` and `oauth_verifier` instead of `state` and ' +
+      '`code`; the request token keys the attempt. A refusal that names no request token ' +
+      '(`oauth_problem=`) goes to APP_ERROR_REDIRECT_URL with `error=access_denied`, or is a ' +
+      '400 when none is configured.',
     security: 'none',
     responses: {
       302: {
@@ -17,7 +21,7 @@ export const docs = {
         headers: { Location: "The app's URL with ticket= or error=" },
       },
     },
-    errors: ['state_invalid', 'not_found'],
+    errors: ['state_invalid', ['access_denied', 400], 'not_found'],
   }),
   complete: describeRoute({
     summary: 'Finish a connection: trade the ticket the app got back for it (the same user)',

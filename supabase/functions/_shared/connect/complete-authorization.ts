@@ -21,7 +21,8 @@ import { readIntegrationAsService, type ServiceIntegration } from '../integratio
 import type { Logger } from '../log.ts'
 import { type Completion, findCompletion, settleCompletion } from '../oauth/completion-store.ts'
 import { openCode } from '../oauth/completion-ticket.ts'
-import { OAuthTokenError } from '../oauth/token-client.ts'
+import { type ClientCredentials, OAuthTokenError } from '../oauth/token-client.ts'
+import { exchangeVerifier } from '../connections/oauth1.ts'
 import { getProvider } from '../providers/registry.ts'
 import type { Provider, ProviderGrant } from '../providers/types.ts'
 import { oauthUrls } from '../providers/urls.ts'
@@ -72,6 +73,36 @@ function outcomeError(outcome: string): AppError {
   return new ConflictError(message, { code: outcome })
 }
 
+/**
+ * OAuth 1.0a: trades the sealed request token and verifier for the token credentials, signed
+ * with the request token secret the state row kept. Trello reports no scopes, expiry or refresh.
+ */
+async function oauth1Grant(
+  completion: Completion,
+  sealed: string,
+  client: ClientCredentials,
+  tokenUrl: string,
+): Promise<ProviderGrant> {
+  const { token, verifier } = JSON.parse(sealed) as { token: string; verifier: string }
+  if (!completion.requestTokenSecret) {
+    throw new CompletionFailure('token_exchange_failed', 'no_request_token_secret')
+  }
+  const credentials = await exchangeVerifier(tokenUrl, {
+    consumerKey: client.clientId,
+    consumerSecret: client.clientSecret ?? '',
+    token,
+    tokenSecret: completion.requestTokenSecret,
+  }, verifier)
+  return {
+    tokens: { access_token: credentials.token, token_secret: credentials.tokenSecret },
+    externalOrgId: null,
+    externalUserId: null,
+    scopes: [],
+    rotated: false,
+    metadata: {},
+  }
+}
+
 async function exchange(
   tx: Tx,
   completion: Completion,
@@ -85,6 +116,9 @@ async function exchange(
     // Inside the try: an app removed since authorize is a failed exchange to report, not a 500.
     const client = await resolveClientCredentials(tx, integration.id, provider.spec)
     const tokenUrl = endpoints.tokenUrl!
+    if (provider.spec.authMode === 'oauth1') {
+      return await oauth1Grant(completion, code, client, tokenUrl)
+    }
     const response = await exchangeCode(provider, {
       tokenUrl,
       client,

@@ -26,21 +26,60 @@ export interface CallbackParams {
   state?: string
   /** The provider's `error=` (the user denied, or the request was refused). */
   error?: string
+  /** OAuth 1.0a: the request token the flow started with, and the verifier when allowed. */
+  oauthToken?: string
+  oauthVerifier?: string
+  /** OAuth 1.0a: `oauth_problem=` (the user refused), or Twitter-style `denied=<token>`. */
+  oauthProblem?: string
+  denied?: string
+}
+
+/** Request tokens are the provider's; we only bound their shape before hashing one. */
+const requestTokenPattern = /^[A-Za-z0-9._~-]{8,256}$/
+
+/**
+ * What the callback says, in OAuth 2's terms: the key of the state row (our state, or the
+ * request token OAuth 1.0a rows are keyed by), the provider's refusal, and the secret to seal.
+ */
+function readCallback(params: CallbackParams) {
+  if (params.provider.spec.authMode !== 'oauth1') {
+    return {
+      key: params.state,
+      error: params.error,
+      code: params.code,
+      wellFormed: isWellFormedState,
+      unbound: 'state_invalid' as const,
+    }
+  }
+  const key = params.oauthToken ?? params.denied
+  const verifier = params.oauthVerifier
+  const refused = params.denied !== undefined || params.oauthProblem !== undefined
+  return {
+    key,
+    error: refused ? 'access_denied' : params.error,
+    // The exchange needs both the request token and its verifier: they are sealed together.
+    code: verifier && key ? JSON.stringify({ token: key, verifier }) : undefined,
+    wellFormed: (value: string | undefined): value is string =>
+      value !== undefined && requestTokenPattern.test(value),
+    // A refusal may come back without the token: no row to answer from, but the error page
+    // can still say it was a refusal.
+    unbound: refused ? 'access_denied' as const : 'state_invalid' as const,
+  }
 }
 
 /**
  * Where a browser whose state we cannot trust goes. Without the state row there is no
  * `redirect_to` to trust, so it is the operator's APP_ERROR_REDIRECT_URL, with
- * `error=state_invalid`; a redirect rather than a page, since hosted functions serve HTML as
- * plain text.
+ * `error=state_invalid` (or `access_denied`: an OAuth 1.0a refusal that names no request
+ * token); a redirect rather than a page, since hosted functions serve HTML as plain text.
  *
- * @throws {BadRequestError} 400 `state_invalid` (JSON) when no error page is configured.
+ * @throws {BadRequestError} 400 with that code (JSON) when no error page is configured.
  */
-function stateInvalid(): string {
+function unboundError(code: 'state_invalid' | 'access_denied' = 'state_invalid'): string {
   const { APP_ERROR_REDIRECT_URL } = getConfig('oauth')
-  const message = callbackErrorMessages.state_invalid
-  if (!APP_ERROR_REDIRECT_URL) throw new BadRequestError(message, { code: 'state_invalid' })
-  return withParams(APP_ERROR_REDIRECT_URL, { error: 'state_invalid', message })
+  const message = callbackErrorMessages[code]
+  if (!APP_ERROR_REDIRECT_URL) throw new BadRequestError(message, { code })
+  return withParams(APP_ERROR_REDIRECT_URL, { error: code, message })
 }
 
 /**
@@ -52,8 +91,9 @@ function stateInvalid(): string {
  * @throws {BadRequestError} 400 `state_invalid` for such a state when no error page is set.
  */
 export async function receiveCallback(params: CallbackParams, logger: Logger): Promise<string> {
-  const state = params.state
-  if (!isWellFormedState(state)) return stateInvalid()
+  const callback = readCallback(params)
+  const state = callback.key
+  if (!callback.wellFormed(state)) return unboundError(callback.unbound)
   // One transaction from consuming the state to recording what came of it: a refused state is
   // still consumed (the refusal is a return, which commits), and a failure of ours rolls the
   // consumption back, so the state is never burned without an answer to the browser.
@@ -64,9 +104,9 @@ export async function receiveCallback(params: CallbackParams, logger: Logger): P
 
     let failure: { code: CallbackErrorCode; providerError?: string } | undefined
     if (bound.expired) failure = { code: 'state_expired' }
-    else if (params.error) {
-      failure = { code: callbackErrorFromProvider(params.error), providerError: params.error }
-    } else if (!params.code) failure = { code: 'token_exchange_failed', providerError: 'no_code' }
+    else if (callback.error) {
+      failure = { code: callbackErrorFromProvider(callback.error), providerError: callback.error }
+    } else if (!callback.code) failure = { code: 'token_exchange_failed', providerError: 'no_code' }
     if (failure) {
       await recordAuthFailure(tx, integration, failure, bound.userId, logger)
       return withParams(bound.redirectTo, {
@@ -77,11 +117,11 @@ export async function receiveCallback(params: CallbackParams, logger: Logger): P
     }
 
     const ticket = createTicket()
-    await saveCompletion(tx, { state, ticket, sealedCode: await sealCode(params.code!, ticket) })
+    await saveCompletion(tx, { state, ticket, sealedCode: await sealCode(callback.code!, ticket) })
     logger.info('authorization allowed; waiting for its initiator to complete it', {
       integration_id: integration.id,
     })
     return withParams(bound.redirectTo, { ticket, integration_id: integration.id })
   })
-  return location ?? stateInvalid()
+  return location ?? unboundError()
 }

@@ -1,5 +1,6 @@
-// Starts connecting an integration: binds a fresh state and PKCE verifier to the caller, the
-// business and the integration, and returns the provider URL the browser goes to.
+// Starts connecting an integration: binds a fresh state and PKCE verifier (OAuth 1.0a: the
+// provider's request token and its secret) to the caller, the business and the integration, and
+// returns the provider URL the browser goes to.
 import type { UserClaims } from '../auth/verify-jwt.ts'
 import { getConfig } from '../config.ts'
 import { resolveClientCredentials } from '../connections/client-credentials.ts'
@@ -11,6 +12,8 @@ import { isAllowedRedirect } from '../oauth/redirect-allowlist.ts'
 import { saveOAuthState } from '../oauth/state-store.ts'
 import { createState } from '../oauth/state.ts'
 import { authorizationUrl } from '../connections/oauth2.ts'
+import { oauth1AuthorizationUrl, requestTemporaryToken } from '../connections/oauth1.ts'
+import type { Tx } from '../db/client.ts'
 import type { Provider } from '../providers/types.ts'
 import { callbackUrl, oauthUrls } from '../providers/urls.ts'
 
@@ -32,6 +35,7 @@ export interface AuthorizationStart {
  * @throws {ForbiddenError} when the caller is only a member.
  * @throws {ValidationError} `redirect_not_allowed` for a target outside the allowlist.
  * @throws {ClientNotConfiguredError} when no connected app is configured for it.
+ * @throws {ProviderError} OAuth 1.0a: when the provider issues no request token.
  */
 export async function startAuthorization(start: AuthorizationStart): Promise<string> {
   const { PUBLIC_FUNCTIONS_URL, APP_REDIRECT_ALLOWLIST } = getConfig('oauth')
@@ -40,9 +44,9 @@ export async function startAuthorization(start: AuthorizationStart): Promise<str
   if (integration.provider !== spec.id) {
     throw new ValidationError(`The integration is not a ${spec.displayName} integration`)
   }
-  if (spec.authMode !== 'oauth2') {
+  if (spec.authMode !== 'oauth2' && spec.authMode !== 'oauth1') {
     throw new ValidationError(
-      `${spec.displayName} does not connect through an OAuth 2.0 authorization`,
+      `${spec.displayName} does not connect through an OAuth authorization`,
       { code: 'auth_mode_unsupported' },
     )
   }
@@ -52,15 +56,15 @@ export async function startAuthorization(start: AuthorizationStart): Promise<str
     })
   }
   const redirectUri = callbackUrl(PUBLIC_FUNCTIONS_URL, spec)
-  const state = createState()
+  const urls = oauthUrls(start.provider, integration.connection_config)
   const codeVerifier = createCodeVerifier()
-  const client = await asService(async (tx) => {
-    const client = await resolveClientCredentials(tx, integration.id, spec)
+  const bind = async (tx: Tx, fields: { state: string; requestTokenSecret?: string }) => {
     await saveOAuthState(tx, {
-      state,
+      ...fields,
       userId: start.claims.sub,
       businessId: integration.business_id,
       integrationId: integration.id,
+      // Unused without PKCE (and by OAuth 1.0a); the row keeps one all the same.
       codeVerifier,
       redirectUri,
       redirectTo: start.redirectTo,
@@ -68,9 +72,29 @@ export async function startAuthorization(start: AuthorizationStart): Promise<str
     await tx`
       update public.integrations set status = 'pending'
        where id = ${integration.id} and status <> 'active'`
+  }
+
+  if (spec.authMode === 'oauth1') {
+    const client = await asService((tx) => resolveClientCredentials(tx, integration.id, spec))
+    // The provider's callback carries the request token, not our state: the row is keyed by the
+    // token's hash and keeps the token's secret, which never leaves the database otherwise.
+    const requestToken = await requestTemporaryToken(urls.requestTokenUrl!, {
+      consumerKey: client.clientId,
+      consumerSecret: client.clientSecret ?? '',
+    }, redirectUri)
+    await asService((tx) =>
+      bind(tx, { state: requestToken.token, requestTokenSecret: requestToken.tokenSecret })
+    )
+    return oauth1AuthorizationUrl(spec, urls.authorizeUrl!, requestToken.token)
+  }
+
+  const state = createState()
+  const client = await asService(async (tx) => {
+    const client = await resolveClientCredentials(tx, integration.id, spec)
+    await bind(tx, { state })
     return client
   })
-  const { authorizeUrl } = oauthUrls(start.provider, integration.connection_config)
+  const { authorizeUrl } = urls
   return authorizationUrl(spec, authorizeUrl!, {
     clientId: client.clientId,
     redirectUri,

@@ -1,6 +1,9 @@
-// OAuth 1.0a request signing (RFC 5849, HMAC-SHA1) with WebCrypto, for Trello: the signature
-// base string from the method, URL and every parameter, keyed by the consumer and token secrets.
+// OAuth 1.0a (RFC 5849) for Trello: HMAC-SHA1 request signing with WebCrypto (the signature base
+// string from the method, URL and every parameter, keyed by the consumer and token secrets), and
+// the three legs of the connect flow (request token, authorize URL, access token).
 import { hmacBase64 } from '../crypto.ts'
+import { ProviderError } from '../http/errors.ts'
+import type { ProviderSpec } from '../providers/types.ts'
 
 /** RFC 5849 §3.6: unreserved characters stay, everything else is %XX with uppercase hex. */
 export function percentEncode(value: string): string {
@@ -91,4 +94,97 @@ export async function oauth1Authorization(
   const fields = { ...protocol, oauth_signature: signature }
   return 'OAuth ' +
     Object.entries(fields).map(([k, v]) => `${percentEncode(k)}="${percentEncode(v)}"`).join(', ')
+}
+
+/** A token and its secret, as an OAuth 1.0a token endpoint answers them (§2.1, §2.3). */
+export interface OAuth1TokenPair {
+  token: string
+  tokenSecret: string
+}
+
+/** Token endpoints answer in seconds; a hung provider must not hold a request open. */
+const tokenRequestTimeoutMs = 15_000
+
+/**
+ * POSTs a signed token request and reads its form-encoded answer. Neither the answer's text nor
+ * the tokens ever reach an error message: the provider's status is all that is reported.
+ *
+ * @throws {ProviderError} 502 `provider_error` for a failed call or an answer without a pair.
+ */
+async function tokenRequest(
+  url: string,
+  credentials: OAuth1Credentials,
+  extra: Record<string, string>,
+  what: string,
+): Promise<OAuth1TokenPair> {
+  let response: Response
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        authorization: await oauth1Authorization(credentials, { method: 'POST', url, extra }),
+      },
+      signal: AbortSignal.timeout(tokenRequestTimeoutMs),
+    })
+  } catch (error) {
+    throw new ProviderError(`The provider could not be reached for the ${what}`, {
+      code: 'provider_unreachable',
+      cause: error,
+    })
+  }
+  const text = await response.text()
+  const answer = new URLSearchParams(text)
+  const token = answer.get('oauth_token')
+  const tokenSecret = answer.get('oauth_token_secret')
+  if (!response.ok || !token || !tokenSecret) {
+    throw new ProviderError(`The provider refused the ${what} (HTTP ${response.status})`)
+  }
+  return { token, tokenSecret }
+}
+
+/**
+ * Step 1 (§2.1): a temporary (request) token for `callback`, signed with the consumer alone.
+ *
+ * @throws {ProviderError} when the provider refuses (unregistered callback, bad consumer key).
+ */
+export async function requestTemporaryToken(
+  url: string,
+  consumer: { consumerKey: string; consumerSecret: string },
+  callback: string,
+): Promise<OAuth1TokenPair> {
+  return await tokenRequest(url, consumer, { oauth_callback: callback }, 'request token')
+}
+
+/**
+ * Step 3 (§2.3): trades the authorized request token and its verifier for the token
+ * credentials, signed with the request token's secret.
+ *
+ * @throws {ProviderError} when the provider refuses (used token, wrong verifier).
+ */
+export async function exchangeVerifier(
+  url: string,
+  credentials: Required<OAuth1Credentials>,
+  verifier: string,
+): Promise<OAuth1TokenPair> {
+  return await tokenRequest(url, credentials, { oauth_verifier: verifier }, 'access token')
+}
+
+/**
+ * Step 2 (§2.2): where the browser goes to allow access: the request token, and the provider's
+ * scope (joined by its separator) and extra authorize parameters (Trello: name, expiration).
+ */
+export function oauth1AuthorizationUrl(
+  spec: Pick<ProviderSpec, 'scopes' | 'authorizeParams'>,
+  authorizeUrl: string,
+  requestToken: string,
+): string {
+  const url = new URL(authorizeUrl)
+  url.searchParams.set('oauth_token', requestToken)
+  if (spec.scopes.default.length) {
+    url.searchParams.set('scope', spec.scopes.default.join(spec.scopes.separator))
+  }
+  for (const [key, value] of Object.entries(spec.authorizeParams)) {
+    url.searchParams.set(key, value)
+  }
+  return url.toString()
 }

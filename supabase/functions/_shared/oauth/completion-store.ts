@@ -41,7 +41,7 @@ export async function findCompletion(
     (StateBindingRow & { sealed_code: Uint8Array | null; outcome: string | null })[]
   >`
     select s.user_id, s.business_id, s.integration_id, s.code_verifier, s.redirect_uri,
-           s.redirect_to, c.expires_at <= now() as expired, c.sealed_code, c.outcome
+           s.redirect_to, s.request_token_secret, c.expires_at <= now() as expired, c.sealed_code, c.outcome
       from private.oauth_completions c
       join private.oauth_states s on s.state_hash = c.state_hash
      where c.ticket_hash = ${await hashTicket(ticket)}

@@ -11,6 +11,11 @@ export interface NewOAuthState {
   codeVerifier: string
   redirectUri: string
   redirectTo: string
+  /**
+   * OAuth 1.0a: the request token secret, kept for the access-token exchange. The row is then
+   * keyed by the request token (as `state`), which is what the provider's callback carries.
+   */
+  requestTokenSecret?: string
 }
 
 /** What a consumed state was bound to; `expired` states are consumed but must not be used. */
@@ -26,9 +31,11 @@ export async function saveOAuthState(tx: Tx, state: NewOAuthState): Promise<void
   await tx`select private.prune_oauth_states()`
   await tx`
     insert into private.oauth_states
-      (state_hash, user_id, business_id, integration_id, code_verifier, redirect_uri, redirect_to)
+      (state_hash, user_id, business_id, integration_id, code_verifier, redirect_uri, redirect_to,
+       request_token_secret)
     values (${await hashState(state.state)}, ${state.userId}, ${state.businessId},
-            ${state.integrationId}, ${state.codeVerifier}, ${state.redirectUri}, ${state.redirectTo})
+            ${state.integrationId}, ${state.codeVerifier}, ${state.redirectUri}, ${state.redirectTo},
+            ${state.requestTokenSecret ?? null})
   `
 }
 
@@ -40,6 +47,8 @@ export interface StateBindingRow {
   code_verifier: string
   redirect_uri: string
   redirect_to: string
+  /** Only where the query selects it (the completion's exchange). */
+  request_token_secret?: string | null
   expired: boolean
 }
 
@@ -52,6 +61,7 @@ export function toStateBinding(row: StateBindingRow): ConsumedOAuthState {
     codeVerifier: row.code_verifier,
     redirectUri: row.redirect_uri,
     redirectTo: row.redirect_to,
+    ...(row.request_token_secret ? { requestTokenSecret: row.request_token_secret } : {}),
     expired: row.expired,
   }
 }

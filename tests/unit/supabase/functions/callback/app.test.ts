@@ -82,3 +82,20 @@ Deno.test('callback: completing without a user token is a 401', async () => {
   assert.equal(response.status, 401)
   assert.equal((await response.json()).error.code, 'unauthorized')
 })
+
+Deno.test('callback: OAuth 1.0a without a well-formed oauth_token is state_invalid; a refusal without one is access_denied', async () => {
+  for (const query of ['oauth_verifier=abc', 'oauth_token=short&oauth_verifier=abc', 'code=abc']) {
+    const response = await call(`/callback/trello?${query}`)
+    assert.equal(response.status, 400, query)
+    assert.equal((await response.json()).error.code, 'state_invalid', query)
+  }
+  const refused = await call('/callback/trello?oauth_problem=user_refused')
+  assert.equal(refused.status, 400)
+  assert.equal((await refused.json()).error.code, 'access_denied')
+  const page = await withErrorPage('/callback/trello?oauth_problem=user_refused')
+  assert.equal(page.status, 302)
+  assert.equal(new URL(page.headers.get('location')!).searchParams.get('error'), 'access_denied')
+  // OAuth 2 callbacks do not read OAuth 1.0a parameters: an unbound refusal stays state_invalid.
+  const oauth2 = await call('/callback/salesforce?oauth_problem=user_refused')
+  assert.equal((await oauth2.json()).error.code, 'state_invalid')
+})

@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict'
 import {
+  exchangeVerifier,
   oauth1Authorization,
+  oauth1AuthorizationUrl,
   percentEncode,
+  requestTemporaryToken,
   signatureBaseString,
 } from '../../../../../../supabase/functions/_shared/connections/oauth1.ts'
+import { hmacBase64 } from '../../../../../../supabase/functions/_shared/crypto.ts'
+import { ProviderError } from '../../../../../../supabase/functions/_shared/http/errors.ts'
+import { trelloSpec } from '../../../../../../supabase/functions/_shared/providers/trello/spec.ts'
 
 /** The header's fields as a map, values decoded. */
 function fields(header: string): Record<string, string> {
@@ -92,4 +98,114 @@ Deno.test('oauth1: version 1.0 and a fresh nonce are sent by default', async () 
   assert.equal(one.oauth_version, '1.0')
   assert.equal(one.oauth_signature_method, 'HMAC-SHA1')
   assert.notEqual(one.oauth_nonce, two.oauth_nonce)
+})
+
+/** A token endpoint that records each request's Authorization header and answers `respond`. */
+async function withTokenEndpoint(
+  respond: () => Response,
+  run: (url: string, headers: string[]) => Promise<void>,
+): Promise<void> {
+  const headers: string[] = []
+  const server = Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: () => {} }, async (req) => {
+    await req.body?.cancel()
+    headers.push(req.headers.get('authorization') ?? '')
+    const response = respond()
+    response.headers.set('connection', 'close')
+    return response
+  })
+  try {
+    await run(`http://127.0.0.1:${server.addr.port}/1/OAuthGetRequestToken`, headers)
+  } finally {
+    await server.shutdown()
+  }
+}
+
+/** True when `header` is a valid HMAC-SHA1 signature of a POST to `url` under `key`. */
+async function signedWith(header: string, url: string, key: string): Promise<boolean> {
+  const { oauth_signature: signature, ...protocol } = fields(header)
+  const base = signatureBaseString({ method: 'POST', url }, protocol)
+  return signature === await hmacBase64('SHA-1', key, base)
+}
+
+const pair = () =>
+  new Response('oauth_token=rt-1&oauth_token_secret=rs-1&oauth_callback_confirmed=true', {
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  })
+
+Deno.test('oauth1: the request token call is signed by the consumer alone and names our callback', async () => {
+  await withTokenEndpoint(pair, async (url, headers) => {
+    const callback = 'https://functions.example.test/callback/trello'
+    const got = await requestTemporaryToken(
+      url,
+      { consumerKey: 'key', consumerSecret: 'con&secret' },
+      callback,
+    )
+    assert.deepEqual(got, { token: 'rt-1', tokenSecret: 'rs-1' })
+    const sent = fields(headers[0])
+    assert.equal(sent.oauth_callback, callback)
+    assert.equal(sent.oauth_consumer_key, 'key')
+    assert.equal(sent.oauth_token, undefined)
+    assert.ok(await signedWith(headers[0], url, 'con%26secret&'))
+    assert.ok(!headers[0].includes('con&secret') && !headers[0].includes('con%26secret'))
+  })
+})
+
+Deno.test('oauth1: the access token call carries the request token and verifier, keyed by its secret', async () => {
+  await withTokenEndpoint(pair, async (url, headers) => {
+    const credentials = {
+      consumerKey: 'key',
+      consumerSecret: 'cs',
+      token: 'rt-1',
+      tokenSecret: 'rs',
+    }
+    const got = await exchangeVerifier(url, credentials, 'verifier-1')
+    assert.deepEqual(got, { token: 'rt-1', tokenSecret: 'rs-1' })
+    const sent = fields(headers[0])
+    assert.equal(sent.oauth_token, 'rt-1')
+    assert.equal(sent.oauth_verifier, 'verifier-1')
+    assert.ok(await signedWith(headers[0], url, 'cs&rs'))
+    assert.ok(!(await signedWith(headers[0], url, 'cs&')), 'the token secret keys the signature')
+  })
+})
+
+Deno.test('oauth1: a refused or incomplete token answer is a provider_error that does not echo it', async () => {
+  const answers = [
+    () => new Response('invalid signature oauth_token_secret=leak', { status: 401 }),
+    () => new Response('oauth_token=only-a-token', { status: 200 }),
+  ]
+  for (const respond of answers) {
+    await withTokenEndpoint(respond, async (url) => {
+      const error = await exchangeVerifier(
+        url,
+        { consumerKey: 'k', consumerSecret: 'c', token: 't', tokenSecret: 's' },
+        'v',
+      ).then(() => undefined, (caught) => caught)
+      assert.ok(error instanceof ProviderError, String(error))
+      assert.equal(error.code, 'provider_error')
+      assert.ok(!error.message.includes('leak') && !error.message.includes('only-a-token'))
+    })
+  }
+})
+
+Deno.test('oauth1: an unreachable token endpoint is provider_unreachable', async () => {
+  const error = await requestTemporaryToken(
+    'http://127.0.0.1:1/1/OAuthGetRequestToken',
+    { consumerKey: 'k', consumerSecret: 'c' },
+    'https://functions.example.test/callback/trello',
+  ).then(() => undefined, (caught) => caught)
+  assert.ok(error instanceof ProviderError)
+  assert.equal(error.code, 'provider_unreachable')
+})
+
+Deno.test("oauth1: the authorize URL holds the request token, the spec's joined scope and its params", () => {
+  const url = new URL(
+    oauth1AuthorizationUrl(trelloSpec, 'https://trello.com/1/OAuthAuthorizeToken', 'rt-1'),
+  )
+  assert.equal(url.origin + url.pathname, 'https://trello.com/1/OAuthAuthorizeToken')
+  assert.deepEqual(Object.fromEntries(url.searchParams), {
+    oauth_token: 'rt-1',
+    scope: 'read,write',
+    expiration: 'never',
+    name: 'CRM Sync',
+  })
 })
