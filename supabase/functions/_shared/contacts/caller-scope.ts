@@ -2,31 +2,20 @@
 // Anything they cannot see is a 404, the same answer as for something that does not exist.
 import type { Tx } from '../db/client.ts'
 import { NotFoundError } from '../http/errors.ts'
-
-/** An integration as the contacts routes need it. */
-export interface CallerIntegration {
-  id: string
-  business_id: string
-  provider: string
-  instance_url: string | null
-  api_version: string
-}
+import type { IntegrationRow } from '../integrations/integration-view.ts'
+import { requireIntegrationAccessIn } from '../tenancy/access.ts'
 
 /**
- * The integration, if the caller is a member of its business. `tx` must come from `asUser`.
+ * The integration, if the caller is a member of its business: the one access rule
+ * (`tenancy/access.ts`, action `read`), in the caller's transaction. `tx` must come from `asUser`.
  *
  * @throws {NotFoundError} when it does not exist or belongs to another business.
  */
 export async function requireCallerIntegration(
   tx: Tx,
   integrationId: string,
-): Promise<CallerIntegration> {
-  const [row] = await tx<CallerIntegration[]>`
-    select id, business_id, provider, instance_url, api_version
-    from public.integrations
-    where id = ${integrationId}`
-  if (!row) throw new NotFoundError('Integration not found')
-  return row
+): Promise<IntegrationRow> {
+  return await requireIntegrationAccessIn(tx, integrationId, 'read')
 }
 
 /**

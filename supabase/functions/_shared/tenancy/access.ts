@@ -43,14 +43,21 @@ export async function loadIntegrationFor(
   integrationId: string,
   { admin }: { admin: boolean },
 ): Promise<IntegrationRow> {
-  return await asUser(claims, async (tx) => {
-    const integration = await findIntegration(tx, integrationId)
-    if (!integration) throw new NotFoundError('Integration not found')
-    if (admin && !(await isBusinessAdmin(tx, integration.business_id))) {
-      throw new ForbiddenError('Only owners and admins of the business can do this')
-    }
-    return integration
-  })
+  return await asUser(claims, (tx) => checkIntegrationAccess(tx, integrationId, { admin }))
+}
+
+/** The check itself, in the caller's own transaction (`tx` from `asUser`). */
+async function checkIntegrationAccess(
+  tx: Tx,
+  integrationId: string,
+  { admin }: { admin: boolean },
+): Promise<IntegrationRow> {
+  const integration = await findIntegration(tx, integrationId)
+  if (!integration) throw new NotFoundError('Integration not found')
+  if (admin && !(await isBusinessAdmin(tx, integration.business_id))) {
+    throw new ForbiddenError('Only owners and admins of the business can do this')
+  }
+  return integration
 }
 
 /**
@@ -84,6 +91,23 @@ export async function requireIntegrationAccess(
   action: IntegrationAction,
 ): Promise<IntegrationRow> {
   return await loadIntegrationFor(claims, integrationId, {
+    admin: integrationActions[action] === 'admin',
+  })
+}
+
+/**
+ * `requireIntegrationAccess` inside a transaction the caller already holds (`tx` from `asUser`),
+ * for routes that read more in the same snapshot (the contacts routes).
+ *
+ * @throws {NotFoundError} when the caller cannot see it.
+ * @throws {ForbiddenError} when the action needs an owner or admin and the caller is a member.
+ */
+export async function requireIntegrationAccessIn(
+  tx: Tx,
+  integrationId: string,
+  action: IntegrationAction,
+): Promise<IntegrationRow> {
+  return await checkIntegrationAccess(tx, integrationId, {
     admin: integrationActions[action] === 'admin',
   })
 }
