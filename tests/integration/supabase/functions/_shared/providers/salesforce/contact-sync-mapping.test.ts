@@ -12,39 +12,16 @@ import {
   storable,
 } from '../../../../../../../supabase/functions/_shared/sync/upsert.ts'
 import { adminSql } from '../../../../../../helpers/test-db.ts'
+import { contactRecord } from '../../../../../../helpers/salesforce-contact-record.ts'
 
+/** The shared fixture with the values that stress the mapping: quotes, a backslash, an offset. */
 function record(overrides: Record<string, unknown> = {}) {
-  return {
-    attributes: {
-      type: 'Contact',
-      url: '/services/data/v62.0/sobjects/Contact/003RO0000035WQgYAM',
-    },
-    Id: '003RO0000035WQgYAM',
-    FirstName: 'Zoë',
-    LastName: "O'Brien",
-    Email: 'zoe@example.test',
-    Phone: null,
-    MobilePhone: '+44 20 7946 0000',
-    Title: 'CTO',
-    Department: null,
-    AccountId: '001D000000IRFmaIAH',
+  return contactRecord({
     Account: { attributes: { type: 'Account', url: '/x' }, Name: 'Acme "Ltd" \\ Co' },
-    OwnerId: '005D000000IRFmaIAH',
-    MailingStreet: '1 Main St\nSuite 2',
-    MailingCity: 'London',
-    MailingState: null,
-    MailingPostalCode: 'EC1A 1BB',
-    MailingCountry: 'United Kingdom',
-    LeadSource: null,
-    HasOptedOutOfEmail: false,
     DoNotCall: true,
-    MasterRecordId: null,
-    CreatedDate: '2026-01-02T03:04:05.000+0000',
     LastModifiedDate: '2026-03-02T11:00:00.123+0100',
-    SystemModstamp: '2026-03-02T10:00:05.000+0000',
-    IsDeleted: false,
     ...overrides,
-  }
+  })
 }
 
 const records = [

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { contactRecord } from '../../../../../../helpers/salesforce-contact-record.ts'
 import { ProviderError } from '../../../../../../../supabase/functions/_shared/http/errors.ts'
 import {
   parseSalesforceDateTime,
@@ -7,39 +8,7 @@ import {
   toContactRow,
 } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-mapping.ts'
 
-function record(overrides: Record<string, unknown> = {}) {
-  return {
-    attributes: {
-      type: 'Contact',
-      url: '/services/data/v62.0/sobjects/Contact/003RO0000035WQgYAM',
-    },
-    Id: '003RO0000035WQgYAM',
-    FirstName: 'Zoë',
-    LastName: "O'Brien",
-    Email: 'zoe@example.test',
-    Phone: null,
-    MobilePhone: '+44 20 7946 0000',
-    Title: 'CTO',
-    Department: null,
-    AccountId: '001D000000IRFmaIAH',
-    Account: { attributes: { type: 'Account', url: '/x' }, Name: 'Acme' },
-    OwnerId: '005D000000IRFmaIAH',
-    MailingStreet: '1 Main St\nSuite 2',
-    MailingCity: 'London',
-    MailingState: null,
-    MailingPostalCode: 'EC1A 1BB',
-    MailingCountry: 'United Kingdom',
-    LeadSource: null,
-    HasOptedOutOfEmail: false,
-    DoNotCall: false,
-    MasterRecordId: null,
-    CreatedDate: '2026-01-02T03:04:05.000+0000',
-    LastModifiedDate: '2026-03-02T10:00:00.000+0000',
-    SystemModstamp: '2026-03-02T10:00:05.000+0000',
-    IsDeleted: false,
-    ...overrides,
-  }
-}
+const record = contactRecord
 
 Deno.test('parseSalesforceDateTime: Salesforce offsets without a colon become ISO UTC', () => {
   assert.equal(parseSalesforceDateTime('2026-03-02T10:00:05.000+0000'), '2026-03-02T10:00:05.000Z')
