@@ -2,6 +2,7 @@
 // answered with 200 (Slack, GitHub), revocation with client authentication (RFC 7009 §2.1), and
 // error classification of a 200 (Slack's `ok: false`).
 import assert from 'node:assert/strict'
+import { type SeenRequest, withScriptedEndpoint } from '../../../../../helpers/scripted-endpoint.ts'
 import { classifyResponse } from '../../../../../../supabase/functions/_shared/connections/authorized-fetch.ts'
 import type { Connection } from '../../../../../../supabase/functions/_shared/connections/load.ts'
 import { revokeAt } from '../../../../../../supabase/functions/_shared/connections/oauth2.ts'
@@ -12,31 +13,11 @@ import {
 } from '../../../../../../supabase/functions/_shared/oauth/token-client.ts'
 import type { ProviderHooks } from '../../../../../../supabase/functions/_shared/providers/types.ts'
 
-interface Seen {
-  authorization: string | null
-  form: Record<string, string>
-}
-
-async function withEndpoint(
+/** The scripted endpoint these tests call. */
+const withEndpoint = (
   respond: () => Response,
-  run: (url: string, seen: Seen[]) => Promise<void>,
-): Promise<void> {
-  const seen: Seen[] = []
-  const server = Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: () => {} }, async (req) => {
-    seen.push({
-      authorization: req.headers.get('authorization'),
-      form: Object.fromEntries(new URLSearchParams(await req.text())),
-    })
-    const response = respond()
-    response.headers.set('connection', 'close')
-    return response
-  })
-  try {
-    await run(`http://127.0.0.1:${server.addr.port}/oauth/revoke`, seen)
-  } finally {
-    await server.shutdown()
-  }
-}
+  run: (url: string, seen: SeenRequest[]) => Promise<void>,
+) => withScriptedEndpoint('/oauth/revoke', respond, run)
 
 const spec = {
   id: 'quirky',

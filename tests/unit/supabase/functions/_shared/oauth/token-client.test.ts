@@ -1,5 +1,6 @@
 // The token client against a scripted token endpoint: what it sends and how it reads answers.
 import assert from 'node:assert/strict'
+import { type SeenRequest, withScriptedEndpoint } from '../../../../../helpers/scripted-endpoint.ts'
 import { ProviderError } from '../../../../../../supabase/functions/_shared/http/errors.ts'
 import {
   exchangeAuthorizationCode,
@@ -8,32 +9,11 @@ import {
   revokeToken,
 } from '../../../../../../supabase/functions/_shared/oauth/token-client.ts'
 
-interface Seen {
-  contentType: string | null
-  form: Record<string, string>
-}
-
-/** A token endpoint that records each request and answers with `respond`. */
-async function withEndpoint(
+/** The scripted endpoint these tests call. */
+const withEndpoint = (
   respond: () => Response,
-  run: (url: string, seen: Seen[]) => Promise<void>,
-): Promise<void> {
-  const seen: Seen[] = []
-  const server = Deno.serve({ port: 0, hostname: '127.0.0.1', onListen: () => {} }, async (req) => {
-    seen.push({
-      contentType: req.headers.get('content-type'),
-      form: Object.fromEntries(new URLSearchParams(await req.text())),
-    })
-    const response = respond()
-    response.headers.set('connection', 'close')
-    return response
-  })
-  try {
-    await run(`http://127.0.0.1:${server.addr.port}/services/oauth2/token`, seen)
-  } finally {
-    await server.shutdown()
-  }
-}
+  run: (url: string, seen: SeenRequest[]) => Promise<void>,
+) => withScriptedEndpoint('/services/oauth2/token', respond, run)
 
 const client = { clientId: '3MVGclient', clientSecret: 'top-secret' }
 const ok = () =>
