@@ -55,16 +55,16 @@ select is(
   (select count(*)::int from private.claim_due_syncs('cron:three', 10, 60)), 0,
   'not due, paused, disabled, disconnected and leased integrations are not claimed');
 select is(
-  (select provider || ' ' || business_id::text || ' ' || interval_minutes from private.claim_sync('a1000000-0000-4000-8000-000000000004', 'manual:one', 60)),
+  (select provider || ' ' || business_id::text || ' ' || interval_minutes from private.claim_sync('a1000000-0000-4000-8000-000000000004', 'contact', 'manual:one', 60)),
   'salesforce a0000000-0000-4000-8000-00000000000a 15',
   'claim_sync takes an integration that is not due, with what the run needs');
-select is((select count(*)::int from private.claim_sync('a1000000-0000-4000-8000-000000000004', 'manual:two', 60)), 0,
+select is((select count(*)::int from private.claim_sync('a1000000-0000-4000-8000-000000000004', 'contact', 'manual:two', 60)), 0,
   'claim_sync does not take a leased integration');
-select is((select count(*)::int from private.claim_sync('a1000000-0000-4000-8000-000000000005', 'manual:two', 60)), 0,
+select is((select count(*)::int from private.claim_sync('a1000000-0000-4000-8000-000000000005', 'contact', 'manual:two', 60)), 0,
   'nor a paused one');
-select is((select count(*)::int from private.claim_sync('a1000000-0000-4000-8000-000000000007', 'manual:two', 60)), 0,
+select is((select count(*)::int from private.claim_sync('a1000000-0000-4000-8000-000000000007', 'contact', 'manual:two', 60)), 0,
   'nor a disconnected one');
-select is((select count(*)::int from private.claim_sync('a1000000-0000-4000-8000-000000000006', 'manual:two', 60)), 1,
+select is((select count(*)::int from private.claim_sync('a1000000-0000-4000-8000-000000000006', 'contact', 'manual:two', 60)), 1,
   'a disabled schedule does not stop a manual sync');
 
 -- The other holder died: its lease expires.
@@ -82,7 +82,7 @@ reset role;
 
 select tests.authenticate_as('owner@a.test');
 select is(tests.attempt($$ select * from private.claim_due_syncs('me', 10, 60) $$), 'refused', 'a user cannot claim syncs');
-select is(tests.attempt($$ select * from private.claim_sync('a1000000-0000-4000-8000-000000000001', 'me', 60) $$), 'refused', 'nor claim one');
+select is(tests.attempt($$ select * from private.claim_sync('a1000000-0000-4000-8000-000000000001', 'contact', 'me', 60) $$), 'refused', 'nor claim one');
 select is(tests.attempt($$ update public.integration_sync_state set read_in_progress = true $$), 'refused', 'nor mark a read in progress');
 select tests.clear_authentication();
 select tests.authenticate_as_anon();

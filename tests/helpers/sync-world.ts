@@ -160,7 +160,7 @@ export async function syncOnce(
   settings: SyncSettings,
 ): Promise<RunSummary> {
   const claim = await asService((tx) =>
-    claimSync(tx, integrationId, newLeaseOwner('test'), settings.leaseSeconds)
+    claimSync(tx, integrationId, 'contact', newLeaseOwner('test'), settings.leaseSeconds)
   )
   if (!claim) throw new Error(`integration ${integrationId} could not be claimed`)
   const budget = createBudget(settings.budgetMs, settings.cpu)

@@ -5,6 +5,8 @@ import type { Tx } from '../db/client.ts'
 /** An integration leased to us, with the state its run starts from. */
 export interface ClaimedSync {
   integrationId: string
+  /** The object synced: contact, account, lead, or the provider's API name of another object. */
+  object: string
   businessId: string
   provider: string
   /** The fencing token: every write of the run requires it to still be the lease owner. */
@@ -19,6 +21,7 @@ export interface ClaimedSync {
 
 interface ClaimRow {
   integration_id: string
+  object: string
   business_id: string
   provider: string
   lease_owner: string
@@ -32,6 +35,7 @@ interface ClaimRow {
 function toClaim(row: ClaimRow): ClaimedSync {
   return {
     integrationId: row.integration_id,
+    object: row.object,
     businessId: row.business_id,
     provider: row.provider,
     leaseOwner: row.lease_owner,
@@ -65,17 +69,18 @@ export async function claimDueSyncs(
 }
 
 /**
- * Leases one integration now, due or not; undefined when it is leased, paused or not in a state
+ * Leases one object sync of an integration now, due or not; undefined when it is leased, paused or not in a state
  * the sync may work. `tx` must come from `asService`.
  */
 export async function claimSync(
   tx: Tx,
   integrationId: string,
+  object: string,
   owner: string,
   leaseSeconds: number,
 ): Promise<ClaimedSync | undefined> {
   const [row] = await tx<ClaimRow[]>`
-    select * from private.claim_sync(${integrationId}, ${owner}, ${leaseSeconds})`
+    select * from private.claim_sync(${integrationId}, ${object}, ${owner}, ${leaseSeconds})`
   return row ? toClaim(row) : undefined
 }
 
@@ -83,5 +88,6 @@ export async function claimSync(
 export async function releaseUnworked(tx: Tx, claim: ClaimedSync): Promise<void> {
   await tx`
     update public.integration_sync_state set lease_owner = null, lease_expires_at = null
-     where integration_id = ${claim.integrationId} and lease_owner = ${claim.leaseOwner}`
+     where integration_id = ${claim.integrationId} and object = ${claim.object}
+       and lease_owner = ${claim.leaseOwner}`
 }

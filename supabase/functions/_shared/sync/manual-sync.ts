@@ -31,7 +31,7 @@ async function explainUnclaimable(integrationId: string): Promise<Error> {
       select s.lease_expires_at > now() as leased, s.paused_reason, i.status
         from public.integration_sync_state s
         join public.integrations i on i.id = s.integration_id
-       where s.integration_id = ${integrationId}`
+       where s.integration_id = ${integrationId} and s.object = 'contact'`
   )
   if (!state) return new NotFoundError('Integration not found')
   if (state.leased) return new SyncInProgressError()
@@ -63,7 +63,7 @@ export async function runManualSync(
 ): Promise<RunSummary> {
   await assertCanRunSync(claims, integrationId)
   const claim = await asService((tx) =>
-    claimSync(tx, integrationId, newLeaseOwner('manual'), settings.leaseSeconds)
+    claimSync(tx, integrationId, 'contact', newLeaseOwner('manual'), settings.leaseSeconds)
   )
   if (!claim) throw await explainUnclaimable(integrationId)
   const budget = createBudget(settings.budgetMs, settings.cpu, Date.now, processCpuClock())

@@ -98,7 +98,9 @@ Deno.test('sync: a dead grant pauses the sync until the integration is connected
                      where integration_id = ${integrationId}`
     const due = await asService((tx) => claimDueSyncs(tx, newLeaseOwner('test'), 100, 60))
     assert.ok(!due.some((claim) => claim.integrationId === integrationId), 'not claimed by cron')
-    const now = await asService((tx) => claimSync(tx, integrationId, newLeaseOwner('test'), 60))
+    const now = await asService((tx) =>
+      claimSync(tx, integrationId, 'contact', newLeaseOwner('test'), 60)
+    )
     assert.equal(now, undefined, 'nor by "sync now"')
 
     // A streak from before the reconnect must not follow the new connection.

@@ -57,7 +57,9 @@ Deno.test('sync: a process killed mid-page loses nothing; the next run resumes a
     const inFlight = control.requests({ orgId, endpoint: 'queryMore' })
     assert.equal(inFlight.length, 0, 'page 2 was never delivered')
     const cursorAtDeath = (await syncState(world.sql, integrationId)).cursor
-    const stolen = await asService((tx) => claimSync(tx, integrationId, newLeaseOwner('test'), 60))
+    const stolen = await asService((tx) =>
+      claimSync(tx, integrationId, 'contact', newLeaseOwner('test'), 60)
+    )
     assert.equal(stolen, undefined, 'the dead run still holds its lease')
 
     await waitFor(
