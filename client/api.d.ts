@@ -4979,7 +4979,7 @@ export interface paths {
         put?: never;
         /**
          * Sync one integration now (owners, admins)
-         * @description A failed run is a 200 with `run.status` failed and its `error_code`; the integration's events and runs hold the message.
+         * @description Runs each synced object of the integration, contacts first, within one budget. `run` is the contact run; `objects` holds every run (an object another run holds is left out). A failed run is a 200 with its `status` failed and its `error_code`; the integration's events and runs hold the message.
          */
         post: {
             parameters: {
@@ -4992,7 +4992,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The run */
+                /** @description The runs */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -5000,6 +5000,7 @@ export interface paths {
                     content: {
                         "application/json": {
                             run: components["schemas"]["RunSummary"];
+                            objects: components["schemas"]["RunSummary"][];
                         };
                     };
                 };
@@ -5345,6 +5346,7 @@ export interface components {
         };
         RunSummary: {
             integration_id: components["schemas"]["Id"];
+            object: string;
             run_id: string | null;
             /** @enum {string} */
             trigger: "cron" | "manual";

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict'
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts'
 import { invoke, supabaseClient } from '../helpers/supabase-client.ts'
 import { assertMatchesSandbox } from '../helpers/sync-truth.ts'
-import { syncState, type SyncWorld, withSyncWorld } from '../helpers/sync-world.ts'
+import { enableObject, syncState, type SyncWorld, withSyncWorld } from '../helpers/sync-world.ts'
 import { addMember, createBusiness, createUser } from '../helpers/test-db.ts'
 
 const cronSecret = 'local-sync-cron-secret-for-tests-0123456789'
@@ -125,11 +125,17 @@ Deno.test('sync-cron: owners and admins can sync now; members, outsiders and ove
       const badId = await post(adminToken, 'sync-cron/integrations/not-a-uuid')
       assert.deepEqual([badId.status, badId.body.error.code], [400, 'validation_failed'])
 
+      await enableObject(world.sql, org.integrationId, 'account')
       const ran = await post(adminToken)
       assert.equal(ran.status, 200)
       assert.deepEqual(
         [ran.body.run.status, ran.body.run.trigger, ran.body.run.pages],
         ['succeeded', 'manual', 2],
+      )
+      // Every synced object runs, contacts first; `run` stays the contact run.
+      assert.deepEqual(
+        ran.body.objects.map((run: { object: string; status: string }) => [run.object, run.status]),
+        [['contact', 'succeeded'], ['account', 'succeeded']],
       )
       assert.doesNotMatch(JSON.stringify(ran.body), /token|secret|00D\w+!/i)
       await assertMatchesSandbox(world.sql, world.sandbox, org.orgId, org.integrationId)

@@ -53,6 +53,9 @@ export interface SyncedOrg {
 
 export interface ConnectOptions {
   contacts: number
+  /** Accounts of the org (default: one per ten contacts). */
+  accounts?: number
+  leads?: number
   seed?: number
   /** Caps every page of the org (Salesforce may send fewer rows than asked). */
   batchSizeCap?: number
@@ -112,6 +115,8 @@ export async function withSyncWorld(run: (world: SyncWorld) => Promise<void>): P
         const org = sandbox.control.createOrg({
           name: `Sync org ${tag} ${++orgs}`,
           contacts: options.contacts,
+          accounts: options.accounts,
+          leads: options.leads,
           seed: options.seed,
           batchSizeCap: options.batchSizeCap,
           app: false,
@@ -154,15 +159,16 @@ export async function withSyncWorld(run: (world: SyncWorld) => Promise<void>): P
   }
 }
 
-/** One run of one integration now, as "sync now" does it (due or not). */
+/** One run of one object of an integration now, as "sync now" does it (due or not). */
 export async function syncOnce(
   integrationId: string,
   settings: SyncSettings,
+  object = 'contact',
 ): Promise<RunSummary> {
   const claim = await asService((tx) =>
-    claimSync(tx, integrationId, 'contact', newLeaseOwner('test'), settings.leaseSeconds)
+    claimSync(tx, integrationId, object, newLeaseOwner('test'), settings.leaseSeconds)
   )
-  if (!claim) throw new Error(`integration ${integrationId} could not be claimed`)
+  if (!claim) throw new Error(`${object} of integration ${integrationId} could not be claimed`)
   const budget = createBudget(settings.budgetMs, settings.cpu)
   try {
     return await runClaimedSync(claim, { trigger: 'manual', budget, settings })
@@ -176,10 +182,11 @@ export async function syncUntilComplete(
   integrationId: string,
   settings: SyncSettings,
   maxRuns = 50,
+  object = 'contact',
 ): Promise<RunSummary[]> {
   const runs: RunSummary[] = []
   while (runs.length < maxRuns) {
-    const run = await syncOnce(integrationId, settings)
+    const run = await syncOnce(integrationId, settings, object)
     runs.push(run)
     if (run.status === 'succeeded') return runs
     if (run.status !== 'partial') {
@@ -200,18 +207,46 @@ export interface SyncStateRow {
   paused_reason: string | null
   status: string
   last_error_code: string | null
+  /** The object's own last error (field_missing, ...), null after a success. */
+  object_error_code: string | null
+  object_error: string | null
 }
 
-/** The integration's sync state and status, read as admin. */
-export async function syncState(sql: AdminSql, integrationId: string): Promise<SyncStateRow> {
+/** An object's sync state (default: contacts) and the integration's status, read as admin. */
+export async function syncState(
+  sql: AdminSql,
+  integrationId: string,
+  object = 'contact',
+): Promise<SyncStateRow> {
   const [row] = await sql<SyncStateRow[]>`
     select s.cursor, s.next_sync_at, s.lease_owner, s.lease_expires_at, s.consecutive_failures,
            s.initial_sync_completed_at, s.last_success_at, s.paused_reason, i.status,
-           i.last_error_code
+           i.last_error_code, s.last_error_code as object_error_code, s.last_error as object_error
       from public.integration_sync_state s
       join public.integrations i on i.id = s.integration_id
-     where s.integration_id = ${integrationId}`
+     where s.integration_id = ${integrationId} and s.object = ${object}`
   return row
+}
+
+/**
+ * Enables `object` of an integration with a field mapping, as the objects endpoints do (the
+ * trigger creates its sync state; a changed mapping re-reads it).
+ */
+export async function enableObject(
+  sql: AdminSql,
+  integrationId: string,
+  object: string,
+  fieldMapping: Record<string, string> = {},
+  keepSourceRecord = false,
+): Promise<void> {
+  await sql`
+    insert into public.integration_objects
+      (integration_id, business_id, object, enabled, field_mapping, keep_source_record)
+    select id, business_id, ${object}, true, ${sql.json(fieldMapping)}, ${keepSourceRecord}
+      from public.integrations where id = ${integrationId}
+    on conflict (integration_id, object) do update
+       set enabled = true, field_mapping = excluded.field_mapping,
+           keep_source_record = excluded.keep_source_record`
 }
 
 /** The integration's sync_runs rows, oldest first. */
@@ -220,7 +255,7 @@ export async function syncRuns(
   integrationId: string,
 ): Promise<Array<Record<string, unknown>>> {
   return await sql`
-    select id, trigger, status, pages, records_upserted, records_deleted, api_calls, error_code,
-           duration_ms, finished_at
+    select id, object, trigger, status, pages, records_upserted, records_deleted, api_calls,
+           error_code, duration_ms, finished_at
       from public.sync_runs where integration_id = ${integrationId} order by id`
 }

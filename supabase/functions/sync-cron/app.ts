@@ -43,7 +43,7 @@ app.post(
   validate('param', integrationParams),
   async (c) => {
     const { id } = c.req.valid('param')
-    const run = await keepAlive(runManualSync(c.var.claims, id, syncSettings(), c.var.log))
-    return c.json({ run })
+    const result = await keepAlive(runManualSync(c.var.claims, id, syncSettings(), c.var.log))
+    return c.json(result)
   },
 )

@@ -6,6 +6,8 @@ import { describeRoute } from '../_shared/http/openapi/route-docs.ts'
 /** One run's summary, as a tick and "sync now" report it. */
 export const runSummarySchema = z.object({
   integration_id: id,
+  /** contact, account, lead, or the provider's API name of another object. */
+  object: z.string(),
   run_id: bigintId.nullable(),
   trigger: z.enum(['cron', 'manual']),
   status: z.enum(['succeeded', 'partial', 'failed', 'abandoned', 'error']),
@@ -39,9 +41,16 @@ export const docs = {
   }),
   syncNow: describeRoute({
     summary: 'Sync one integration now (owners, admins)',
-    description: 'A failed run is a 200 with `run.status` failed and its `error_code`; the ' +
-      "integration's events and runs hold the message.",
-    responses: { 200: { description: 'The run', body: z.object({ run: runSummarySchema }) } },
+    description: 'Runs each synced object of the integration, contacts first, within one ' +
+      'budget. `run` is the contact run; `objects` holds every run (an object another run ' +
+      'holds is left out). A failed run is a 200 with its `status` failed and its ' +
+      "`error_code`; the integration's events and runs hold the message.",
+    responses: {
+      200: {
+        description: 'The runs',
+        body: z.object({ run: runSummarySchema, objects: z.array(runSummarySchema) }),
+      },
+    },
     errors: [
       'not_found',
       'forbidden',

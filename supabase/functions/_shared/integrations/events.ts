@@ -8,9 +8,11 @@ export type IntegrationEventType =
   | 'reauth_required'
   | 'disconnected'
   | 'purged'
-  // Recorded by the sync; these two and reauth_required also become signed alert webhooks.
+  // Recorded by the sync; these and reauth_required also become signed alert webhooks.
   | 'sync_failing'
   | 'sync_recovered'
+  // One synced object cannot be read (a mapped field gone, no access): the others still sync.
+  | 'object_sync_failing'
   // A write (any method but GET/HEAD) through the proxy: method, path, status; never bodies.
   | 'proxy_write'
 

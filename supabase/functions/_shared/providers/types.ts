@@ -368,6 +368,11 @@ export interface ContactObject {
 /** What the sync engine and the contacts routes may ask a provider for, per object. */
 export interface ProviderObjects {
   contact?: ContactObject
+  /**
+   * The sync source of another object: `account`, `lead` (tables of their own) or the
+   * provider's API name of any other object (crm_records); undefined when it cannot sync it.
+   */
+  sync?(object: string): SourceFactory | undefined
 }
 
 /** One registry entry. */

@@ -6,12 +6,19 @@ import { log } from '../log.ts'
 import { LeaseLostError } from './errors.ts'
 import type { ClaimedSync } from './leases.ts'
 import type { SyncCursor } from './source.ts'
-import { type RecordBatch, upsertContacts, type UpsertCounts } from './upsert.ts'
+import {
+  lockCompanies,
+  type RecordBatch,
+  type UpsertCounts,
+  upsertPage,
+  type UpsertTarget,
+} from './upsert.ts'
 
 export interface PageCheckpoint {
   claim: ClaimedSync
   runId: string
-  sourceType: string
+  /** Where the page goes (table scope, field mapping). */
+  target: UpsertTarget
   rows: RecordBatch
   /**
    * The read's position after this page (its last record), or null. Storing it marks the read
@@ -49,14 +56,14 @@ export async function checkpointPage(page: PageCheckpoint): Promise<UpsertCounts
                                     then ${page.readStartedAt}::timestamptz
                                     else read_started_at end,
              read_in_progress = read_in_progress or ${page.cursor !== null}
-       where integration_id = ${claim.integrationId} and lease_owner = ${claim.leaseOwner}
+       where integration_id = ${claim.integrationId} and object = ${claim.object}
+         and lease_owner = ${claim.leaseOwner}
       returning 1 as held`
     if (!held) throw new LeaseLostError()
-    const counts = await upsertContacts(tx, {
-      businessId: claim.businessId,
-      integrationId: claim.integrationId,
-      sourceType: page.sourceType,
-    }, page.rows)
+    if (page.rows.mapping.table.followsAccounts && page.rows.length > 0) {
+      await lockCompanies(tx, claim.businessId, page.target.scope)
+    }
+    const counts = await upsertPage(tx, page.target, page.rows)
     await tx`
       update public.sync_runs
          set pages = pages + 1, records_upserted = records_upserted + ${counts.upserted},

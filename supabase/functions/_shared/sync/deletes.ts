@@ -12,6 +12,7 @@ import { LeaseLostError } from './errors.ts'
 import type { ClaimedSync } from './leases.ts'
 import type { RunCounters } from './run-records.ts'
 import type { DeletedRecord, IdScanPage, SourceDeletes, SyncSource } from './source.ts'
+import type { SyncTable } from './tables.ts'
 
 /** The integration's delete bookkeeping, as stored in integration_sync_state. */
 export interface DeleteState {
@@ -37,13 +38,14 @@ interface ReadStateRow {
 
 const iso = (value: Date | null) => value?.toISOString() ?? null
 
-/** Reads the integration's read and delete bookkeeping (one primary-key lookup). */
-export async function loadReadState(integrationId: string): Promise<ReadState> {
+/** Reads the object's read and delete bookkeeping (one primary-key lookup). */
+export async function loadReadState(integrationId: string, object: string): Promise<ReadState> {
   const [row] = await asService((tx) =>
     tx<ReadStateRow[]>`
       select read_started_at, deletes_covered_until, id_scan_pending, id_scan_after,
              id_scan_started_at
-        from public.integration_sync_state where integration_id = ${integrationId}`
+        from public.integration_sync_state
+       where integration_id = ${integrationId} and object = ${object}`
   )
   return {
     readStartedAt: iso(row?.read_started_at ?? null),
@@ -62,10 +64,17 @@ const logWindowMarginMs = 60 * 60_000
 
 const minuteMs = 60_000
 
+/** The rows a delete touches: the object's table, and its scope value (see SyncTable). */
+export interface DeleteTarget {
+  table: SyncTable
+  scope: string
+}
+
 export interface DeletePhase {
   claim: ClaimedSync
   runId: string
   source: SyncSource
+  target: DeleteTarget
   state: DeleteState
   /** The read that just completed was the integration's first (initial) read. */
   initialRead: boolean
@@ -96,9 +105,30 @@ async function holdLease(tx: Tx, claim: ClaimedSync, leaseSeconds: number): Prom
   const [held] = await tx`
     update public.integration_sync_state
        set lease_expires_at = now() + make_interval(secs => ${leaseSeconds})
-     where integration_id = ${claim.integrationId} and lease_owner = ${claim.leaseOwner}
+     where integration_id = ${claim.integrationId} and object = ${claim.object}
+       and lease_owner = ${claim.leaseOwner}
     returning 1 as held`
   if (!held) throw new LeaseLostError()
+}
+
+/** The object's state row (held: see holdLease). */
+function ownState(tx: Tx, claim: ClaimedSync) {
+  return tx`integration_id = ${claim.integrationId} and object = ${claim.object}`
+}
+
+/** The rows of the object: its table, integration and scope (provider, or object). */
+function ownRows(tx: Tx, claim: ClaimedSync, target: DeleteTarget, alias = 't') {
+  // The business leads the unique key of the provider-keyed tables: the lookups use it.
+  const business = target.table.scope === 'source_type'
+    ? tx`${tx(alias)}.business_id = ${claim.businessId} and`
+    : tx``
+  return tx`${business} ${tx(alias)}.integration_id = ${claim.integrationId}
+        and ${tx(alias)}.${tx(target.table.scope)} = ${target.scope}`
+}
+
+/** `sync_status = 'deleted'` where the table keeps one. */
+function deletedStatus(tx: Tx, target: DeleteTarget) {
+  return target.table.syncStatus ? tx`, sync_status = 'deleted'` : tx``
 }
 
 /**
@@ -109,7 +139,7 @@ async function holdLease(tx: Tx, claim: ClaimedSync, leaseSeconds: number): Prom
 async function applyLoggedDeletes(
   tx: Tx,
   claim: ClaimedSync,
-  sourceType: string,
+  target: DeleteTarget,
   deleted: DeletedRecord[],
 ): Promise<number> {
   if (deleted.length === 0) return 0
@@ -120,12 +150,13 @@ async function applyLoggedDeletes(
              as d(id text, "deletedAt" timestamptz)
        group by d.id
     ), gone as (
-      update public.contacts c
-         set deleted_at = now(), sync_status = 'deleted', last_synced_at = now(),
+      update ${tx('public.' + target.table.name)} c
+         set deleted_at = now(), last_synced_at = now(),
              source_modstamp = greatest(c.source_modstamp, log.deleted_at)
+             ${deletedStatus(tx, target)}
         from log
-       where c.business_id = ${claim.businessId} and c.source_type = ${sourceType}
-         and c.source_id = log.id and c.integration_id = ${claim.integrationId}
+       where ${ownRows(tx, claim, target, 'c')}
+         and c.source_id = log.id
          and c.deleted_at is null
          and (c.source_modstamp is null or c.source_modstamp <= log.deleted_at)
       returning 1
@@ -138,17 +169,17 @@ async function applyLoggedDeletes(
 async function applyVanished(
   tx: Tx,
   claim: ClaimedSync,
-  sourceType: string,
+  target: DeleteTarget,
   ids: string[],
 ): Promise<number> {
   if (ids.length === 0) return 0
   const [row] = await tx<{ n: number }[]>`
     with gone as (
-      update public.contacts
-         set deleted_at = now(), sync_status = 'deleted', last_synced_at = now()
-       where business_id = ${claim.businessId} and source_type = ${sourceType}
-         and source_id = any(${ids}::text[]) and integration_id = ${claim.integrationId}
-         and deleted_at is null
+      update ${tx('public.' + target.table.name)} t
+         set deleted_at = now(), last_synced_at = now() ${deletedStatus(tx, target)}
+       where ${ownRows(tx, claim, target)}
+         and t.source_id = any(${ids}::text[])
+         and t.deleted_at is null
       returning 1
     )
     select count(*)::int as n from gone`
@@ -170,7 +201,7 @@ async function requestScan(phase: DeletePhase, leaseSeconds: number, why: string
     await tx`
       update public.integration_sync_state
          set id_scan_pending = true, id_scan_after = null, id_scan_started_at = null
-       where integration_id = ${phase.claim.integrationId}`
+       where ${ownState(tx, phase.claim)}`
   })
   phase.state = { ...phase.state, scanPending: true, scanAfter: null, scanStartedAt: null }
 }
@@ -201,7 +232,7 @@ export async function reconcileDeletes(
           await tx`
             update public.integration_sync_state
                set deletes_covered_until = ${new Date(from).toISOString()}::timestamptz
-             where integration_id = ${claim.integrationId}`
+             where ${ownState(tx, claim)}`
         })
         phase.state = { ...state, coveredUntil: new Date(from).toISOString() }
       } else {
@@ -244,7 +275,7 @@ async function readDeleteLog(
   const gap = Date.parse(page.earliestAvailable) > Date.parse(coveredUntil)
   await asService(async (tx) => {
     await holdLease(tx, phase.claim, leaseSeconds)
-    const n = await applyLoggedDeletes(tx, phase.claim, phase.source.sourceType, page.deleted)
+    const n = await applyLoggedDeletes(tx, phase.claim, phase.target, page.deleted)
     await countDeleted(tx, phase, n)
     // latestDateCovered may lie before `end` (deletes still committing): start there next time.
     if (!gap) {
@@ -252,7 +283,7 @@ async function readDeleteLog(
         update public.integration_sync_state
            set deletes_covered_until = greatest(deletes_covered_until,
                                                 ${page.latestCovered}::timestamptz)
-         where integration_id = ${phase.claim.integrationId}`
+         where ${ownState(tx, phase.claim)}`
     }
   })
   phase.cpu.pageDone(page.deleted.length)
@@ -272,15 +303,14 @@ async function readDeleteLog(
 async function heldAbsent(
   tx: Tx,
   claim: ClaimedSync,
-  sourceType: string,
+  target: DeleteTarget,
   after: string | null,
   upTo: string | null,
   present: string[],
 ): Promise<string[]> {
   const rows = await tx<{ source_id: string }[]>`
-    select source_id from public.contacts
-     where integration_id = ${claim.integrationId} and deleted_at is null
-       and source_type = ${sourceType}
+    select source_id from ${tx('public.' + target.table.name)} t
+     where ${ownRows(tx, claim, target)} and deleted_at is null
        and (${after}::text is null or source_id collate "C" > ${after}::text collate "C")
        and (${upTo}::text is null or source_id collate "C" <= ${upTo}::text collate "C")
        and not (source_id = any(${present}::text[]))`
@@ -300,7 +330,7 @@ async function scanIds(
   leaseSeconds: number,
 ): Promise<'complete' | 'budget'> {
   const { claim, budget } = phase
-  const sourceType = phase.source.sourceType
+  const target = phase.target
   let after = phase.state.scanAfter
   let startedAt = phase.state.scanStartedAt
   let slowestMs = 0
@@ -310,9 +340,7 @@ async function scanIds(
   for (;;) {
     startedAt ??= page.answeredAt
     const upTo = page.next ? page.ids.at(-1) ?? null : null
-    const candidates = await asService((tx) =>
-      heldAbsent(tx, claim, sourceType, after, upTo, page.ids)
-    )
+    const candidates = await asService((tx) => heldAbsent(tx, claim, target, after, upTo, page.ids))
     let vanished: string[] = []
     if (candidates.length > 0) {
       const existing = await phase.retrying(() => deletes.existing(candidates, budget.signal))
@@ -325,18 +353,18 @@ async function scanIds(
       : new Date(Date.parse(startedAt) - minuteMs).toISOString()
     await asService(async (tx) => {
       await holdLease(tx, claim, leaseSeconds)
-      await countDeleted(tx, phase, await applyVanished(tx, claim, sourceType, vanished))
+      await countDeleted(tx, phase, await applyVanished(tx, claim, target, vanished))
       if (done) {
         await tx`
           update public.integration_sync_state
              set id_scan_pending = false, id_scan_after = null, id_scan_started_at = null,
                  deletes_covered_until = ${handOver}::timestamptz
-           where integration_id = ${claim.integrationId}`
+           where ${ownState(tx, claim)}`
       } else {
         await tx`
           update public.integration_sync_state
              set id_scan_after = ${upTo}, id_scan_started_at = ${startedAt}::timestamptz
-           where integration_id = ${claim.integrationId}`
+           where ${ownState(tx, claim)}`
       }
     })
     phase.cpu.pageDone(page.ids.length)

@@ -1,4 +1,4 @@
-// The sync engine: one run of one leased integration. Fetch a page (retrying transient
+// The sync engine: one run of one leased (integration, object). Fetch a page (retrying transient
 // failures within the budget), commit it with the cursor in one transaction, repeat until the
 // read is done or the budget is spent; after a complete read, find the deletes the read cannot
 // see (deletes.ts); then record the run and the next schedule. Backfill and incremental runs
@@ -9,18 +9,21 @@ import { log as rootLog, type Logger, redactString } from '../log.ts'
 import { type Budget, BudgetExhaustedError, type RunCpu } from './budget.ts'
 import { checkpointPage } from './checkpoint.ts'
 import { loadReadState, type ReadState, reconcileDeletes } from './deletes.ts'
-import { LeaseLostError } from './errors.ts'
+import { LeaseLostError, ObjectSyncError } from './errors.ts'
 import { decideAfterRun, type RunOutcome, type RunStatus } from './failure-policy.ts'
 import type { ClaimedSync } from './leases.ts'
 import { withRetry } from './retry.ts'
 import { closeRun, openRun, type RunCounters, type RunTrigger } from './run-records.ts'
 import type { SyncSettings } from './settings.ts'
-import type { ReadLookback, SyncCursor, SyncSource } from './source.ts'
-import { sourceFor } from './sources.ts'
+import type { ObjectSyncConfig, ReadLookback, SyncCursor, SyncSource } from './source.ts'
+import { loadObjectConfig, sourceFor } from './sources.ts'
+import type { UpsertTarget } from './upsert.ts'
 
 /** A run as the sync-cron function reports it: counts and codes, never secrets. */
 export interface RunSummary {
   integration_id: string
+  /** The object synced (contact, account, lead, or the provider's API name). */
+  object: string
   run_id: string | null
   trigger: RunTrigger
   status: RunStatus | 'error'
@@ -43,7 +46,7 @@ export interface RunContext {
   log?: Logger
 }
 
-/** The cursor stored for the integration, or null (start from the beginning). */
+/** The cursor stored for the object, or null (start from the beginning). */
 function storedCursor(source: SyncSource, claim: ClaimedSync, log: Logger): SyncCursor | null {
   const cursor = source.parseCursor(claim.cursor)
   if (cursor !== undefined) return cursor
@@ -92,6 +95,7 @@ async function readPages(
   claim: ClaimedSync,
   runId: string,
   source: SyncSource,
+  target: UpsertTarget,
   state: ReadState,
   counters: RunCounters,
   context: RunContext & { cpu: RunCpu },
@@ -139,7 +143,7 @@ async function readPages(
       const counts = await checkpointPage({
         claim,
         runId,
-        sourceType: source.sourceType,
+        target,
         rows: page.rows,
         cursor: page.cursor,
         readStartedAt,
@@ -183,18 +187,29 @@ async function readAndReconcile(
   claim: ClaimedSync,
   runId: string,
   source: SyncSource,
+  config: ObjectSyncConfig,
   counters: RunCounters,
   context: RunContext & { cpu: RunCpu },
   log: Logger,
 ): Promise<RunOutcome> {
-  const state = await loadReadState(claim.integrationId)
-  const read = await readPages(claim, runId, source, state, counters, context, log)
+  const state = await loadReadState(claim.integrationId, claim.object)
+  // The table's scope: the provider for tables keyed by source, the object for crm_records.
+  const scope = source.table.scope === 'object' ? claim.object : source.sourceType
+  const target: UpsertTarget = {
+    businessId: claim.businessId,
+    integrationId: claim.integrationId,
+    scope,
+    fieldMapping: config.fieldMapping,
+    keepSourceRecord: config.keepSourceRecord,
+  }
+  const read = await readPages(claim, runId, source, target, state, counters, context, log)
   if (read.outcome.kind !== 'complete') return read.outcome
   const { budget, settings, cpu } = context
   const ended = await reconcileDeletes({
     claim,
     runId,
     source,
+    target: { table: source.table, scope },
     state,
     initialRead: claim.initialSyncCompletedAt === null,
     readStartedAt: read.readStartedAt,
@@ -215,11 +230,17 @@ async function readAndReconcile(
 function outcomeOf(error: unknown, source: SyncSource | undefined, log: Logger): RunOutcome {
   if (error instanceof BudgetExhaustedError) return { kind: 'budget' }
   if (error instanceof LeaseLostError) return { kind: 'lease_lost' }
+  if (error instanceof ObjectSyncError) {
+    return { kind: 'object_failed', code: error.code, message: redactString(error.message) }
+  }
   const appError = toAppError(error)
   if (error instanceof ReauthRequiredError) {
     return { kind: 'reauth', code: error.code, message: error.message }
   }
   const verdict = source?.classify(error)
+  if (verdict?.kind === 'object_error') {
+    return { kind: 'object_failed', code: verdict.code, message: redactString(verdict.message) }
+  }
   if (verdict?.kind === 'rate_limited') {
     return {
       kind: 'limited',
@@ -237,7 +258,7 @@ function outcomeOf(error: unknown, source: SyncSource | undefined, log: Logger):
 }
 
 /**
- * Runs one sync of a leased integration and records it (sync_runs, schedule, lease release).
+ * Runs one sync of a leased object and records it (sync_runs, schedule, lease release).
  * Never throws for what the provider or the data did; a database failure on opening or closing
  * the run throws, and the lease then expires on its own.
  */
@@ -245,7 +266,10 @@ export async function runClaimedSync(
   claim: ClaimedSync,
   context: RunContext,
 ): Promise<RunSummary> {
-  const log = (context.log ?? rootLog).child({ integration_id: claim.integrationId })
+  const log = (context.log ?? rootLog).child({
+    integration_id: claim.integrationId,
+    object: claim.object,
+  })
   const started = performance.now()
   const cpu = context.cpu ?? context.budget.startRun(context.settings.pageSize)
   const runId = context.runId ?? await openRun(claim, context.trigger)
@@ -253,13 +277,15 @@ export async function runClaimedSync(
   let source: SyncSource | undefined
   let outcome: RunOutcome
   try {
-    source = sourceFor(claim.provider)(claim.integrationId, {
+    const config = await loadObjectConfig(claim.integrationId, claim.object)
+    source = sourceFor(claim.provider, claim.object)(claim.integrationId, {
+      object: config,
       pageSize: context.settings.pageSize,
       requestTimeoutMs: context.settings.requestTimeoutMs,
     })
     // A budget without the CPU for one page ends the run before its first call.
     outcome = cpu
-      ? await readAndReconcile(claim, runId, source, counters, { ...context, cpu }, log)
+      ? await readAndReconcile(claim, runId, source, config, counters, { ...context, cpu }, log)
       : { kind: 'budget' }
   } catch (error) {
     outcome = outcomeOf(error, source, log)
@@ -272,6 +298,7 @@ export async function runClaimedSync(
   const status = await closeRun(claim, runId, counters, decision, durationMs)
   const summary: RunSummary = {
     integration_id: claim.integrationId,
+    object: claim.object,
     run_id: runId,
     trigger: context.trigger,
     status,

@@ -25,3 +25,17 @@ export class SyncNotPossibleError extends ConflictError {
     super(message, { code })
   }
 }
+
+/**
+ * One object of an integration cannot be synced as configured (its field mapping is not one we
+ * can read, or the provider has no sync for it): that object's run fails with `code`, the
+ * integration and its other objects carry on.
+ */
+export class ObjectSyncError extends Error {
+  override name = 'ObjectSyncError'
+  readonly code: string
+  constructor(code: string, message: string) {
+    super(message)
+    this.code = code
+  }
+}

@@ -14,6 +14,11 @@ export type RunOutcome =
   | { kind: 'reauth'; code: string; message: string }
   /** Anything else that stopped the run before the end. */
   | { kind: 'failed'; code: string; message: string }
+  /**
+   * Only this object cannot be read (a mapped field deleted in the org, no access to the
+   * object, a bad mapping): the object backs off and alerts, the integration stays as it is.
+   */
+  | { kind: 'object_failed'; code: string; message: string }
   /** Another holder took the lease (ours expired): we may not write anything more. */
   | { kind: 'lease_lost' }
 
@@ -47,6 +52,11 @@ export interface RunDecision {
   } | null
   /** failing: status error + sync_failing event; recovered: status active + sync_recovered. */
   integration: 'failing' | 'recovered' | null
+  /**
+   * The object's own failure, kept on its state row (last_error_code/last_error) until a run of
+   * it succeeds; `alert`: an object_sync_failing event when a streak of this code begins.
+   */
+  objectError: { code: string; message: string; alert: boolean } | null
 }
 
 /** Minutes until the next try after `failures` failed runs in a row. */
@@ -84,6 +94,7 @@ export function decideAfterRun(
           readComplete: outcome.kind === 'complete',
         },
         integration: wasFailing ? 'recovered' : null,
+        objectError: null,
       }
     case 'limited':
       // Not the integration's fault and nothing is lost: the streak stays as it was, and the
@@ -101,6 +112,7 @@ export function decideAfterRun(
           readComplete: false,
         },
         integration: null,
+        objectError: null,
       }
     case 'reauth':
       // The pause set by the credentials layer stops claims; the schedule is moot until a
@@ -116,8 +128,10 @@ export function decideAfterRun(
           readComplete: false,
         },
         integration: null,
+        objectError: null,
       }
-    case 'failed': {
+    case 'failed':
+    case 'object_failed': {
       const failures = state.consecutiveFailures + 1
       return {
         runStatus: 'failed',
@@ -129,7 +143,15 @@ export function decideAfterRun(
           success: false,
           readComplete: false,
         },
-        integration: failures >= policy.failureThreshold ? 'failing' : null,
+        // An object's own failure never turns the integration to error: the others still sync.
+        integration: outcome.kind === 'failed' && failures >= policy.failureThreshold
+          ? 'failing'
+          : null,
+        objectError: {
+          code: outcome.code,
+          message: outcome.message,
+          alert: outcome.kind === 'object_failed',
+        },
       }
     }
     case 'lease_lost':
@@ -139,6 +161,7 @@ export function decideAfterRun(
         error: 'Another run took over this integration',
         schedule: null,
         integration: null,
+        objectError: null,
       }
   }
 }

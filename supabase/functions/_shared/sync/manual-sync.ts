@@ -1,5 +1,6 @@
 // "Sync now" for one integration, asked for by an owner or admin of its business: check the
-// caller through RLS, lease the integration, and run one sync within the budget.
+// caller through RLS, then lease and run each of its synced objects (contacts first), one after
+// another within one budget, under one lease owner.
 import type { UserClaims } from '../auth/verify-jwt.ts'
 import { asService, asUser } from '../db/as-user.ts'
 import { ForbiddenError, NotFoundError } from '../http/errors.ts'
@@ -47,8 +48,28 @@ async function explainUnclaimable(integrationId: string): Promise<Error> {
   return new SyncNotPossibleError('not_connected', 'The integration is not connected')
 }
 
+/** What "sync now" did: the contact object's run (as before), and every object's run. */
+export interface ManualSyncResult {
+  run: RunSummary
+  /** One run per synced object, contacts first; objects another run holds are left out. */
+  objects: RunSummary[]
+}
+
+/** The integration's synced objects other than contacts (enabled ones have a state row). */
+async function otherObjects(integrationId: string): Promise<string[]> {
+  const rows = await asService((tx) =>
+    tx<{ object: string }[]>`
+      select object from public.integration_sync_state
+       where integration_id = ${integrationId} and object <> 'contact'
+       order by object`
+  )
+  return rows.map((row) => row.object)
+}
+
 /**
- * Runs one sync of `integrationId` now, for a user.
+ * Runs one sync of every object of `integrationId` now, for a user. The contact object must be
+ * claimable (else the errors below); another object that a cron run holds right now is skipped,
+ * and objects left when the budget runs short wait for their schedule.
  *
  * @throws {NotFoundError} 404 for an integration the caller cannot see.
  * @throws {ForbiddenError} 403 for a member who is not an owner or admin.
@@ -60,15 +81,27 @@ export async function runManualSync(
   integrationId: string,
   settings: SyncSettings,
   log?: Logger,
-): Promise<RunSummary> {
+): Promise<ManualSyncResult> {
   await assertCanRunSync(claims, integrationId)
+  const owner = newLeaseOwner('manual')
   const claim = await asService((tx) =>
-    claimSync(tx, integrationId, 'contact', newLeaseOwner('manual'), settings.leaseSeconds)
+    claimSync(tx, integrationId, 'contact', owner, settings.leaseSeconds)
   )
   if (!claim) throw await explainUnclaimable(integrationId)
   const budget = createBudget(settings.budgetMs, settings.cpu, Date.now, processCpuClock())
   try {
-    return await runClaimedSync(claim, { trigger: 'manual', budget, settings, log })
+    const run = await runClaimedSync(claim, { trigger: 'manual', budget, settings, log })
+    const objects = [run]
+    for (const object of await otherObjects(integrationId)) {
+      // As a tick does: the last tenth of the time is for finishing, not for starting.
+      if (budget.remainingMs() <= settings.budgetMs / 10) break
+      const next = await asService((tx) =>
+        claimSync(tx, integrationId, object, owner, settings.leaseSeconds)
+      )
+      if (!next) continue
+      objects.push(await runClaimedSync(next, { trigger: 'manual', budget, settings, log }))
+    }
+    return { run, objects }
   } finally {
     budget.dispose()
   }

@@ -1,6 +1,6 @@
 // The sync's writes outside the page loop: the sync_runs row a run opens, and the one
-// transaction that closes it, releases the lease with the next schedule, and turns the
-// integration failing or recovered.
+// transaction that closes it, releases the object's lease with the next schedule, keeps the
+// object's own error (alerting once per streak), and turns the integration failing or recovered.
 import { asService } from '../db/as-user.ts'
 import type { Tx } from '../db/client.ts'
 import { recordEvent } from '../integrations/events.ts'
@@ -21,8 +21,8 @@ export interface RunCounters {
 export async function openRun(claim: ClaimedSync, trigger: RunTrigger): Promise<string> {
   return await asService(async (tx) => {
     const [row] = await tx<{ id: string }[]>`
-      insert into public.sync_runs (business_id, integration_id, trigger)
-      values (${claim.businessId}, ${claim.integrationId}, ${trigger})
+      insert into public.sync_runs (business_id, integration_id, object, trigger)
+      values (${claim.businessId}, ${claim.integrationId}, ${claim.object}, ${trigger})
       returning id`
     return row.id
   })
@@ -39,15 +39,17 @@ export async function openRuns(
   trigger: RunTrigger,
 ): Promise<string[]> {
   if (claims.length === 0) return []
-  const rows = await tx<{ id: string; integration_id: string }[]>`
-    insert into public.sync_runs (business_id, integration_id, trigger)
-    select t.business_id, t.integration_id, ${trigger}
+  const rows = await tx<{ id: string; integration_id: string; object: string }[]>`
+    insert into public.sync_runs (business_id, integration_id, object, trigger)
+    select t.business_id, t.integration_id, t.object, ${trigger}
       from unnest(${claims.map((claim) => claim.businessId)}::uuid[],
-                  ${claims.map((claim) => claim.integrationId)}::uuid[])
-           as t(business_id, integration_id)
-    returning id, integration_id`
-  const ids = new Map(rows.map((row) => [row.integration_id, row.id]))
-  return claims.map((claim) => ids.get(claim.integrationId)!)
+                  ${claims.map((claim) => claim.integrationId)}::uuid[],
+                  ${claims.map((claim) => claim.object)}::text[])
+           as t(business_id, integration_id, object)
+    returning id, integration_id, object`
+  const key = (integrationId: string, object: string) => `${integrationId}/${object}`
+  const ids = new Map(rows.map((row) => [key(row.integration_id, row.object), row.id]))
+  return claims.map((claim) => ids.get(key(claim.integrationId, claim.object))!)
 }
 
 /** Removes a run opened with its claim that was given back unworked: nothing ran. */
@@ -94,6 +96,46 @@ async function applyIntegrationChange(
 }
 
 /**
+ * Keeps the object's own error on its state row, and records an object_sync_failing event (an
+ * alert) when the object starts failing with this code: once per streak, not once per run.
+ */
+async function applyObjectError(
+  tx: Tx,
+  claim: ClaimedSync,
+  decision: RunDecision,
+): Promise<void> {
+  const failure = decision.objectError
+  const [previous] = await tx<{ last_error_code: string | null }[]>`
+    select last_error_code from public.integration_sync_state
+     where integration_id = ${claim.integrationId} and object = ${claim.object}`
+  if (!failure) {
+    if (decision.schedule?.success && previous?.last_error_code) {
+      await tx`
+        update public.integration_sync_state set last_error_code = null, last_error = null
+         where integration_id = ${claim.integrationId} and object = ${claim.object}`
+    }
+    return
+  }
+  await tx`
+    update public.integration_sync_state
+       set last_error_code = ${failure.code}, last_error = ${failure.message}
+     where integration_id = ${claim.integrationId} and object = ${claim.object}`
+  if (failure.alert && previous?.last_error_code !== failure.code) {
+    await recordEvent(tx, {
+      integrationId: claim.integrationId,
+      businessId: claim.businessId,
+      type: 'object_sync_failing',
+      metadata: {
+        object: claim.object,
+        error_code: failure.code,
+        error: failure.message,
+        consecutive_failures: decision.schedule?.consecutiveFailures ?? 0,
+      },
+    })
+  }
+}
+
+/**
  * Closes a run: its counters and status, and, while the lease is still ours, the release with
  * the next schedule, the failure streak, last success, the end of the read (initial sync
  * complete, next run starts with the lookback), and the integration's failing/recovered change. A lease lost meanwhile leaves the state to its new
@@ -122,14 +164,16 @@ export async function closeRun(
                                                 then coalesce(initial_sync_completed_at, now())
                                                 else initial_sync_completed_at end,
                read_in_progress = read_in_progress and not ${schedule.readComplete}
-         where integration_id = ${claim.integrationId} and lease_owner = ${claim.leaseOwner}
+         where integration_id = ${claim.integrationId} and object = ${claim.object}
+           and lease_owner = ${claim.leaseOwner}
         returning 1 as held`
       if (held) {
+        await applyObjectError(tx, claim, decision)
         await applyIntegrationChange(tx, claim, decision)
       } else {
         status = 'abandoned'
         errorCode = 'lease_lost'
-        error = 'Another run took over this integration'
+        error = 'Another run took over this object sync'
       }
     }
     await tx`

@@ -1,6 +1,7 @@
-// The contract between the engine and a provider's sync: read pages after a cursor, tell which
-// cursor is later, and say what an error means. Everything else (leases, budget, retries,
-// upserts, run records) is the engine's, the same for every provider.
+// The contract between the engine and a provider's sync of one object: read pages after a
+// cursor, tell which cursor is later, and say what an error means. Everything else (leases,
+// budget, retries, upserts, run records) is the engine's, the same for every provider and object.
+import type { SyncTable } from './tables.ts'
 import type { RecordBatch } from './upsert.ts'
 
 /** A position in the source's change order, stored as JSON in integration_sync_state.cursor. */
@@ -78,10 +79,17 @@ export type SourceErrorVerdict =
   | { kind: 'read_expired' }
   /** The provider's API allowance is spent: stop the run, resume after `resumeAfterMs`. */
   | { kind: 'rate_limited'; resumeAfterMs?: number }
+  /**
+   * Only this object cannot be read (a mapped field deleted in the org, no access to the
+   * object): its run fails with `code`, the integration and its other objects carry on.
+   */
+  | { kind: 'object_error'; code: string; message: string }
 
 export interface SyncSource {
-  /** contacts.source_type of the rows this source writes. */
+  /** source_type of the rows this source writes (the provider). */
   readonly sourceType: string
+  /** The table its pages go to (their mappings say the same). */
+  readonly table: SyncTable
   /** Provider API calls made so far. */
   readonly apiCalls: number
   /**
@@ -105,12 +113,24 @@ export interface SyncSource {
   readonly deletes?: SourceDeletes
 }
 
+/** An object's sync configuration (integration_objects), checked at run time. */
+export interface ObjectSyncConfig {
+  /** contact, account, lead, or the provider's API name of another object. */
+  object: string
+  /** Source field → the team's name (custom_fields, or crm_records.data). */
+  fieldMapping: Readonly<Record<string, string>>
+  /** Keep the whole source record in source_metadata. */
+  keepSourceRecord: boolean
+}
+
 export interface SourceOptions {
+  /** The object to read, and its field mapping. */
+  object: ObjectSyncConfig
   /** Records per page to ask for (a wish: the provider may send fewer). */
   pageSize: number
   /** One provider request's limit before it counts as a transient failure. */
   requestTimeoutMs: number
 }
 
-/** Makes the source of one integration for one run. */
+/** Makes the source of one integration's object for one run. */
 export type SourceFactory = (integrationId: string, options: SourceOptions) => SyncSource

@@ -88,7 +88,11 @@ export async function runSyncTick(
           await runClaimedSync(claim, { trigger: 'cron', budget, settings, cpu, runId, log }),
         )
       } catch (error) {
-        log.error('sync run could not be recorded', { integration_id: claim.integrationId, error })
+        log.error('sync run could not be recorded', {
+          integration_id: claim.integrationId,
+          object: claim.object,
+          error,
+        })
         runs.push(failedToRecord(claim))
       }
     }
@@ -117,6 +121,7 @@ export async function runSyncTick(
 function failedToRecord(claim: ClaimedSync): RunSummary {
   return {
     integration_id: claim.integrationId,
+    object: claim.object,
     run_id: null,
     trigger: 'cron',
     status: 'error',

@@ -1,14 +1,16 @@
 // Salesforce Contacts as the contacts routes read them live: a picker page by SOQL keyset, and
-// Contacts by id in as few queries as the URI limit allows. The sync's source is contact-sync.ts.
+// Contacts by id in as few queries as the URI limit allows. The sync reads them as contactSync
+// (contact-sync-mapping.ts) describes.
 import type { ContactObject, LeadSource, RemoteContact } from '../types.ts'
 import { type SalesforceApi, salesforceApi } from './api.ts'
 import { planIdBatches, queryPath } from './contact-batches.ts'
 import { toLeadSource, toRemoteContact } from './contact-records.ts'
 import { contactsByIdSoql, remotePageSoql } from './contact-soql.ts'
-import { salesforceContactSource } from './contact-sync.ts'
 import { toContactId18 } from './ids.ts'
 import { nextQueryPage } from './next-page.ts'
 import { containsSearch, searchNeedsRecheck } from './soql.ts'
+import { contactSync } from './contact-sync-mapping.ts'
+import { salesforceSObjectSource } from './sync-source.ts'
 
 /**
  * The rows that really contain the search. Only a search with a backslash needs this (its
@@ -36,7 +38,7 @@ async function fetchLeadSources(api: SalesforceApi, ids: string[]): Promise<Lead
 export const salesforceContacts: ContactObject = {
   // Called through a function: contact-sync reaches the registry (via connections), so the
   // binding is read at sync time, not while the modules are still loading.
-  sync: (integrationId, options) => salesforceContactSource(integrationId, options),
+  sync: (integrationId, options) => salesforceSObjectSource(contactSync, integrationId, options),
   canonicalId: toContactId18,
   /**
    * One row more than `limit` is asked for, so the last page is known without an extra call.

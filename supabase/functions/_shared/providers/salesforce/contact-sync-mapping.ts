@@ -1,15 +1,62 @@
-// A Contact as the sync's query returns it, checked and mapped onto the contacts columns: what
-// the record says goes to a column where one exists, the rest to source_metadata. The sync's
-// pages are mapped by Postgres (`salesforceContactMapping`, the same mapping as `toContactRow`
-// in SQL), so the function checks each record's shape and otherwise passes the page's bytes on.
+// The Contact as the sync reads it: the fields of its query, their kinds, and the mapping onto
+// the contacts columns (what the record says goes to a column where one exists, the rest to
+// source_metadata, mapped fields to custom_fields). The sync's pages are mapped by Postgres
+// (`salesforceContactMapping`, the same mapping as `toContactRow` in SQL); sync-page.ts checks
+// each record's shape and otherwise passes the page's bytes on.
 import { z } from 'zod'
-import { ProviderError } from '../../http/errors.ts'
-import type { ContactRow } from '../../sync/contact-columns.ts'
-import type { RecordBatch, RecordMapping } from '../../sync/upsert.ts'
-import { storable } from '../../sync/upsert.ts'
+import { accountCompanySql, type ContactRow, contactsTable } from '../../sync/tables.ts'
+import type { RecordMapping } from '../../sync/upsert.ts'
 import { accountField, idField, textField } from './contact-fields.ts'
-import type { ContactCursor } from './contact-sync-soql.ts'
-import { toId18 } from './ids.ts'
+import {
+  type FieldKind,
+  isoUtc,
+  keptRecordSql,
+  mappedFieldsSql,
+  newestFirst,
+  pageRecordsSql,
+  readSObjectPage,
+  type SObjectPage,
+  type SObjectSync,
+} from './sync-page.ts'
+import type { ReadStart, SalesforceCursor } from './sync-soql.ts'
+import { syncSoql } from './sync-soql.ts'
+
+/**
+ * Fields the sync reads. Component fields only: the compound MailingAddress would repeat them
+ * as a nested object in every record. SystemModstamp (not LastModifiedDate) is the cursor,
+ * because automated changes move only it (facts §2.6); IsDeleted comes with queryAll.
+ */
+export const contactSyncFields = [
+  'Id',
+  'FirstName',
+  'LastName',
+  'Email',
+  'Phone',
+  'MobilePhone',
+  'Title',
+  'Department',
+  'AccountId',
+  'Account.Name',
+  'OwnerId',
+  'MailingStreet',
+  'MailingCity',
+  'MailingState',
+  'MailingPostalCode',
+  'MailingCountry',
+  'LeadSource',
+  'HasOptedOutOfEmail',
+  'DoNotCall',
+  'MasterRecordId',
+  'CreatedDate',
+  'LastModifiedDate',
+  'SystemModstamp',
+  'IsDeleted',
+] as const
+
+/** The query of a Contact read (standard fields only). */
+export function contactSyncSoql(start: ReadStart): string {
+  return syncSoql('Contact', contactSyncFields, start)
+}
 
 /**
  * Salesforce datetimes (`2026-03-02T10:00:00.000+0000`, facts §0.8) as ISO 8601 UTC. The offset
@@ -58,7 +105,7 @@ export const syncedContactSchema = z.looseObject({
 export type SyncedContact = z.output<typeof syncedContactSchema>
 
 /** The record's place in the sync's order. */
-export function contactCursorOf(record: SyncedContact): ContactCursor {
+export function contactCursorOf(record: SyncedContact): SalesforceCursor {
   return { modstamp: record.SystemModstamp, id: record.Id }
 }
 
@@ -123,12 +170,12 @@ const textFields = [
   'MasterRecordId',
 ] as const
 
-/** Fields of the query, typed for Postgres to read the page with (`jsonb_to_recordset`). */
+/** Fields of the query, typed for Postgres to read the page with (`jsonb_to_record`). */
 const pageColumns = [
   ['Id', 'text'],
   ['SystemModstamp', 'timestamptz'],
   ['IsDeleted', 'boolean'],
-  ...textFields.map((name) => [name, 'text']),
+  ...textFields.map((name) => [name, 'text'] as const),
   ['Account', 'jsonb'],
   ['HasOptedOutOfEmail', 'boolean'],
   ['DoNotCall', 'boolean'],
@@ -136,23 +183,27 @@ const pageColumns = [
   ['LastModifiedDate', 'timestamptz'],
 ] as const
 
-/** A datetime as the ISO 8601 UTC text `toISOString` gives, in SQL. */
-const isoUtc = (column: string) =>
-  `to_char(r."${column}" at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-
 /**
  * `toContactRow` in SQL, over the query page's JSON (`$1`, the response body as Salesforce sent
  * it): the page's `records`, one row per Id (a repeat keeps its newest version, the later one on
- * a tie, as `newestPerRecord` does). Records reach it only after `readContactPage` checked them,
- * so every cast succeeds. jsonb_strip_nulls drops unset fields, as `compact` does.
+ * a tie, as `newestPerRecord` does). Records reach it only after the page was checked, so every
+ * cast succeeds. jsonb_strip_nulls drops unset fields, as `compact` does.
+ *
+ * The company follows the synced account (the invariant is written down at contactsTable): the
+ * account row of AccountId, when the business has one from this source, gives the company and
+ * account_id; else the name the read gave. Mapped fields go to custom_fields under the team's
+ * names; the whole record to source_metadata.record when the team opted in.
  */
 export const salesforceContactMapping: RecordMapping = {
   name: 'salesforce_contact',
+  table: contactsTable,
   pageSql: `
       select distinct on (r."Id") r."Id" as source_id, r."SystemModstamp" as source_modstamp,
              r."IsDeleted" as deleted, r."FirstName" as first_name, r."LastName" as last_name,
              r."Email" as email, coalesce(r."Phone", r."MobilePhone") as phone,
-             r."Account"->>'Name' as company, r."Title" as title,
+             case when a.id is null then r."Account"->>'Name' else ${accountCompanySql} end
+               as company,
+             r."Title" as title,
              jsonb_strip_nulls(jsonb_build_object(
                'account_id', r."AccountId",
                'owner_id', r."OwnerId",
@@ -169,133 +220,35 @@ export const salesforceContactMapping: RecordMapping = {
                'master_record_id', r."MasterRecordId",
                'created_date', ${isoUtc('CreatedDate')},
                'last_modified_date', ${isoUtc('LastModifiedDate')}
-             )) as source_metadata
-        from rows from (jsonb_to_recordset(($1::text::jsonb)->'records') as (${
-    pageColumns.map(([name, type]) => `"${name}" ${type}`).join(', ')
-  })) with ordinality as r(${pageColumns.map(([name]) => `"${name}"`).join(', ')}, n)
-       order by r."Id", r."SystemModstamp" desc, r.n desc`,
+             )) || ${keptRecordSql} as source_metadata,
+             a.id as account_id, r."AccountId" as account_source_id,
+             ${mappedFieldsSql} as custom_fields
+        from ${pageRecordsSql(pageColumns)}
+        left join public.accounts a
+          on a.business_id = $2::uuid and a.source_type = $4::text and a.source_id = r."AccountId"
+       ${newestFirst}`,
 }
 
-const queryPageSchema = z.looseObject({
-  done: z.boolean(),
-  nextRecordsUrl: z.string().optional(),
-  records: z.array(z.unknown()),
-})
-
-export interface ContactPage {
-  rows: RecordBatch
-  /** The greatest (SystemModstamp, Id) of the page; null when it is empty. */
-  cursor: ContactCursor | null
-  nextRecordsUrl: string | null
+const kinds: Record<string, FieldKind> = {
+  HasOptedOutOfEmail: 'flag',
+  DoNotCall: 'flag',
+  CreatedDate: 'datetime',
+  LastModifiedDate: 'datetime',
+  Account: 'parent',
 }
 
-const flagFields = ['HasOptedOutOfEmail', 'DoNotCall'] as const
-const optionalDateFields = ['CreatedDate', 'LastModifiedDate'] as const
-
-const isNullish = (value: unknown) => value === null || value === undefined
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value)
-
-/** Epoch ms of a Salesforce datetime, NaN when it is not one. */
-function salesforceMs(value: unknown): number {
-  if (typeof value !== 'string') return NaN
-  // Salesforce sends UTC (`+0000`): the common case without a regular expression.
-  if (value.endsWith('+0000')) return Date.parse(`${value.slice(0, -5)}Z`)
-  return Date.parse(value.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'))
+/** How the sync reads Contacts. */
+export const contactSync: SObjectSync = {
+  sobject: 'Contact',
+  select: contactSyncFields,
+  checks: [
+    ...textFields.map((field) => [field, 'text'] as const),
+    ...Object.entries(kinds),
+  ],
+  mapping: salesforceContactMapping,
 }
 
-/**
- * True when `record` has the shape `syncedContactSchema` accepts: the same rules written as
- * plain checks, which cost a small part of the schema's parse on pages of 2,000 records.
- */
-function isSyncedContact(record: unknown): record is Record<string, unknown> {
-  if (!isObject(record)) return false
-  if (typeof record.Id !== 'string' || toId18(record.Id) === undefined) return false
-  if (Number.isNaN(salesforceMs(record.SystemModstamp))) return false
-  if (typeof record.IsDeleted !== 'boolean') return false
-  for (const field of textFields) {
-    const value = record[field]
-    if (typeof value !== 'string' && !isNullish(value)) return false
-  }
-  for (const field of flagFields) {
-    const value = record[field]
-    if (typeof value !== 'boolean' && !isNullish(value)) return false
-  }
-  for (const field of optionalDateFields) {
-    const value = record[field]
-    if (!isNullish(value) && Number.isNaN(salesforceMs(value))) return false
-  }
-  const account = record.Account
-  if (isNullish(account)) return true
-  return isObject(account) && (typeof account.Name === 'string' || isNullish(account.Name))
-}
-
-function invalidRecord(raw: unknown): ProviderError {
-  const parsed = syncedContactSchema.safeParse(raw)
-  return new ProviderError('Salesforce sent a Contact we cannot read', {
-    code: 'salesforce_invalid_page',
-    details: {
-      issues: parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.')),
-    },
-  })
-}
-
-/**
- * Reads one query page: checks every record, finds the cursor, and hands the page on for
- * Postgres to map (`salesforceContactMapping`). `body` is the response text the page was parsed
- * from: passed on as it is unless a record had to change (a 15-character Id made canonical, or
- * U+0000 or a lone surrogate cleaned from a value: Postgres cannot store them, and one such value must not stop the
- * integration's sync; the record is stored cleaned, and the batch names it). The cursor is the
- * page's greatest position, not merely its last row, so a page out of order could never move the
- * cursor past a record it did not store.
- *
- * @throws {ProviderError} `salesforce_invalid_page` when the page or a record is not what the
- * query asked for.
- */
-export function readContactPage(data: unknown, body?: string): ContactPage {
-  const page = queryPageSchema.safeParse(data)
-  if (!page.success || (!page.data.done && !page.data.nextRecordsUrl)) {
-    throw new ProviderError('Salesforce sent a query page we cannot read', {
-      code: 'salesforce_invalid_page',
-    })
-  }
-  const records = page.data.records
-  // The body's escapes say whether a value may hold U+0000 or a surrogate (alone, jsonb refuses
-  // it); a false alarm (an escaped pair) only costs a look at each record.
-  const mayHoldNul = body === undefined || body.includes('\\u0000') ||
-    /\\u[dD][89a-fA-F]/.test(body)
-  let changed = body === undefined
-  // The greatest (epoch ms, Id) so far: the order of `isCursorAfter` (stamps as instants, then
-  // Ids by code unit), compared without formatting a date per record.
-  let best: { ms: number; id: string } | null = null
-  const cleaned: string[] = []
-  for (let i = 0; i < records.length; i++) {
-    const record = records[i]
-    if (!isSyncedContact(record)) throw invalidRecord(record)
-    let kept = record
-    if ((record.Id as string).length !== 18) kept = { ...kept, Id: toId18(record.Id as string) }
-    if (mayHoldNul) {
-      const clean = storable(kept)
-      if (clean !== kept) cleaned.push(clean.Id as string)
-      kept = clean
-    }
-    if (kept !== record) {
-      records[i] = kept
-      changed = true
-    }
-    const ms = salesforceMs(kept.SystemModstamp)
-    const id = kept.Id as string
-    if (!best || ms > best.ms || (ms === best.ms && id > best.id)) best = { ms, id }
-  }
-  const cursor = best ? { modstamp: new Date(best.ms).toISOString(), id: best.id } : null
-  return {
-    rows: {
-      length: records.length,
-      json: changed ? JSON.stringify({ records }) : body!,
-      mapping: salesforceContactMapping,
-      cleaned,
-    },
-    cursor,
-    nextRecordsUrl: page.data.done ? null : page.data.nextRecordsUrl!,
-  }
+/** Reads one Contact query page (see readSObjectPage). */
+export function readContactPage(data: unknown, body?: string): SObjectPage {
+  return readSObjectPage(contactSync, data, body)
 }

@@ -25,6 +25,23 @@ Deno.test('decideAfterRun: a complete run succeeds, resets the streak, and waits
     error: null,
     schedule: { consecutiveFailures: 0, nextSyncInSeconds: 900, success: true, readComplete: true },
     integration: null,
+    objectError: null,
+  })
+})
+
+Deno.test("decideAfterRun: an object's own failure backs the object off and alerts, never the integration", () => {
+  const outcome = { kind: 'object_failed', code: 'field_missing', message: 'Gone__c' } as const
+  const decision = decideAfterRun(outcome, { ...healthy, consecutiveFailures: 5 }, policy)
+  assert.equal(decision.runStatus, 'failed')
+  assert.equal(decision.integration, null, 'the integration is not turned to error')
+  assert.deepEqual(decision.objectError, { code: 'field_missing', message: 'Gone__c', alert: true })
+  assert.equal(decision.schedule?.consecutiveFailures, 6)
+  assert.equal(decision.schedule?.nextSyncInSeconds, 240 * 60, 'backed off like any failure')
+  // Any other failure is also kept on the object's row, without an object alert.
+  assert.deepEqual(decideAfterRun(failed, healthy, policy).objectError, {
+    code: 'salesforce_error',
+    message: 'boom',
+    alert: false,
   })
 })
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import {
   type ContactRow,
   contactSyncColumns,
-} from '../../../../../../supabase/functions/_shared/sync/contact-columns.ts'
+} from '../../../../../../supabase/functions/_shared/sync/tables.ts'
 import {
   buildContactUpsert,
   contactRowsBatch,
@@ -34,7 +34,12 @@ Deno.test('buildContactUpsert: one statement over the page, from the column desc
     assert.ok(sql.includes(`${column.name} ${column.type}`), `${column.name} is read`)
     assert.ok(sql.includes(`${column.name} = excluded.${column.name}`), `${column.name} is set`)
   }
-  assert.doesNotMatch(sql, /tags|custom_fields/, "the team's own columns are never synced")
+  assert.doesNotMatch(sql, /tags/, "the team's own tags are never synced")
+  assert.match(
+    sql,
+    /custom_fields = c\.custom_fields \|\| excluded\.custom_fields/,
+    "mapped custom fields are merged into the team's own",
+  )
 })
 
 Deno.test('buildContactUpsert: a row wins only when newer, or equally new and different', () => {
@@ -45,7 +50,7 @@ Deno.test('buildContactUpsert: a row wins only when newer, or equally new and di
   )
   assert.match(
     sql,
-    /excluded\.source_modstamp = c\.source_modstamp and \(excluded\.last_name, excluded\.integration_id, excluded\.sync_status\) is distinct from \(c\.last_name, c\.integration_id, c\.sync_status\)/,
+    /excluded\.source_modstamp = c\.source_modstamp and \(excluded\.last_name, excluded\.account_id, excluded\.account_source_id, c\.custom_fields \|\| excluded\.custom_fields, excluded\.integration_id, excluded\.sync_status\) is distinct from \(c\.last_name, c\.account_id, c\.account_source_id, c\.custom_fields, c\.integration_id, c\.sync_status\)/,
   )
 })
 

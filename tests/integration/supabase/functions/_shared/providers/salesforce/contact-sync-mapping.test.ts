@@ -65,10 +65,18 @@ Deno.test('salesforceContactMapping: Postgres maps a page exactly as toContactRo
     const data = { totalSize: records.length, done: true, records: structuredClone(records) }
     const page = readContactPage(data, JSON.stringify(data))
     assert.deepEqual(page.rows.cleaned, ['003RO0000035WQlYAM', '003RO0000035WQoYAM'])
-    const mapped = await sql.unsafe(
-      `select * from (${salesforceContactMapping.pageSql}) page order by source_id`,
-      [page.rows.json],
+    // As the upsert runs it: no field mapping, no source record kept, no account rows.
+    const rows = await sql.unsafe(
+      `with opts as (select '{}'::jsonb as field_mapping, false as keep_source)
+       select * from (${salesforceContactMapping.pageSql}) page
+        where $3::uuid is null order by source_id`,
+      [page.rows.json, crypto.randomUUID(), null, 'salesforce'],
     )
+    const mapped = rows.map(({ account_id, account_source_id: _a, custom_fields, ...row }) => {
+      assert.equal(account_id, null)
+      assert.deepEqual(custom_fields, {})
+      return row
+    })
     const expected = newestPerRecord(
       records.map((raw) => toContactRow(syncedContactSchema.parse(storable(raw)))),
     ).sort((a, b) => (a.source_id < b.source_id ? -1 : 1))
@@ -88,4 +96,31 @@ Deno.test('readContactPage: a page without changes is passed on as Salesforce se
   const data = { totalSize: 1, done: true, records: [record()] }
   const body = JSON.stringify(data)
   assert.equal(readContactPage(data, body).rows.json, body)
+})
+
+Deno.test("salesforceContactMapping: mapped fields go to custom_fields under the team's names, the record to source_metadata when kept", async () => {
+  const sql = adminSql()
+  try {
+    const raw = record({ Favourite__c: 'tea', Score__c: 7, Empty__c: null })
+    const data = { totalSize: 1, done: true, records: [raw] }
+    const page = readContactPage(data, JSON.stringify(data))
+    const [row] = await sql.unsafe(
+      `with opts as (select $5::text::jsonb as field_mapping, $6::boolean as keep_source)
+       select custom_fields, source_metadata from (${salesforceContactMapping.pageSql}) page
+        where $3::uuid is null`,
+      [
+        page.rows.json,
+        crypto.randomUUID(),
+        null,
+        'salesforce',
+        JSON.stringify({ Favourite__c: 'drink', Score__c: 'score', Empty__c: 'empty' }),
+        true,
+      ],
+    )
+    assert.deepEqual(row.custom_fields, { drink: 'tea', score: 7, empty: null })
+    const { attributes: _attributes, ...kept } = raw as Record<string, unknown>
+    assert.deepEqual(row.source_metadata.record, kept)
+  } finally {
+    await sql.end()
+  }
 })

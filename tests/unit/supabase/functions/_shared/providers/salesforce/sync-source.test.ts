@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { ProviderError } from '../../../../../../../supabase/functions/_shared/http/errors.ts'
 import { OAuthTokenError } from '../../../../../../../supabase/functions/_shared/oauth/token-client.ts'
-import { classifySalesforceError } from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync.ts'
+import { classifySalesforceError } from '../../../../../../../supabase/functions/_shared/providers/salesforce/sync-source.ts'
 import {
   retryAfterMs,
   SalesforceApiError,
@@ -82,10 +82,35 @@ Deno.test('classifySalesforceError: an expired locator restarts the read; query 
     classifySalesforceError(new SalesforceApiError(400, 'INVALID_QUERY_LOCATOR', 'x')),
     { kind: 'read_expired' },
   )
-  for (const code of ['INVALID_FIELD', 'MALFORMED_QUERY', 'INVALID_SESSION_ID']) {
+  for (const code of ['MALFORMED_QUERY', 'INVALID_SESSION_ID']) {
     assert.equal(classifySalesforceError(new SalesforceApiError(400, code, 'x')), undefined)
   }
   assert.equal(classifySalesforceError(new Error('bug')), undefined)
+})
+
+Deno.test('classifySalesforceError: a field or object the org lost fails that object only, naming the field', () => {
+  const missing = new SalesforceApiError(
+    400,
+    'INVALID_FIELD',
+    "No such column 'Gone__c' on entity 'Foo__c'. If you are attempting to use a custom field...",
+  )
+  assert.deepEqual(classifySalesforceError(missing), {
+    kind: 'object_error',
+    code: 'field_missing',
+    message: 'The field Gone__c no longer exists in the org (or we may not read it)',
+  })
+  assert.equal(
+    (classifySalesforceError(new SalesforceApiError(400, 'INVALID_TYPE', 'x')) as {
+      code: string
+    }).code,
+    'object_missing',
+  )
+  assert.equal(
+    (classifySalesforceError(
+      new SalesforceApiError(403, 'INSUFFICIENT_ACCESS_OR_READONLY', 'x'),
+    ) as { code: string }).code,
+    'object_access_denied',
+  )
 })
 
 Deno.test('retryAfterMs: seconds or an HTTP date', () => {

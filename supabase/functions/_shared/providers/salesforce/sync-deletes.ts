@@ -1,5 +1,5 @@
-// How the Contact sync finds deletes that queryAll no longer shows (records purged from the
-// Recycle Bin, hard deletes): Salesforce's data replication API, getDeleted, for the last 15
+// How the sync of an sObject finds deletes that queryAll no longer shows (records purged from
+// the Recycle Bin, hard deletes): Salesforce's data replication API, getDeleted, for the last 15
 // days, and an id-only queryAll scan for when the delete log cannot cover the gap (facts §3).
 import { z } from 'zod'
 import { ProviderError } from '../../http/errors.ts'
@@ -7,7 +7,7 @@ import type { DeleteLogPage, IdScanPage, SourceDeletes } from '../../sync/source
 import type { SalesforceApi } from './api.ts'
 import { idField } from './contact-fields.ts'
 import { parseSalesforceDateTime } from './contact-sync-mapping.ts'
-import { contactIdScanSoql, contactIdsExistSoql } from './contact-sync-soql.ts'
+import { idScanSoql, idsExistSoql, soqlName } from './sync-soql.ts'
 
 /** getDeleted reaches 15 days back at most (facts §0.15). */
 const deleteLogWindowMs = 15 * 86_400_000
@@ -55,8 +55,8 @@ function invalid(what: string, error: z.ZodError): ProviderError {
   })
 }
 
-/** The delete-finding side of one integration's Contact source. */
-export function salesforceContactDeletes(api: SalesforceApi): SourceDeletes {
+/** The delete-finding side of one integration's source of `sobject`. */
+export function salesforceDeletes(api: SalesforceApi, sobject: string): SourceDeletes {
   async function idPage(
     request: Parameters<SalesforceApi['request']>[0],
   ): Promise<IdScanPage> {
@@ -75,7 +75,7 @@ export function salesforceContactDeletes(api: SalesforceApi): SourceDeletes {
     logWindowMs: deleteLogWindowMs,
     async log(start, end, signal): Promise<DeleteLogPage> {
       const response = await api.request<unknown>({
-        path: 'sobjects/Contact/deleted/',
+        path: `sobjects/${soqlName(sobject)}/deleted/`,
         query: { start: replicationDate(start), end: replicationDate(end) },
         signal,
       })
@@ -93,7 +93,7 @@ export function salesforceContactDeletes(api: SalesforceApi): SourceDeletes {
     scanIds: (after, signal) =>
       idPage({
         path: 'queryAll',
-        query: { q: contactIdScanSoql(after) },
+        query: { q: idScanSoql(sobject, after) },
         headers: { 'Sforce-Query-Options': `batchSize=${scanBatchSize}` },
         signal,
       }),
@@ -103,7 +103,7 @@ export function salesforceContactDeletes(api: SalesforceApi): SourceDeletes {
       for (let at = 0; at < ids.length; at += existsBatch) {
         let page = await idPage({
           path: 'queryAll',
-          query: { q: contactIdsExistSoql(ids.slice(at, at + existsBatch)) },
+          query: { q: idsExistSoql(sobject, ids.slice(at, at + existsBatch)) },
           signal,
         })
         for (;;) {

@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict'
 import {
-  contactCursorSchema,
   contactSyncFields,
   contactSyncSoql,
+} from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-mapping.ts'
+import {
+  cursorSchema as contactCursorSchema,
+  idScanSoql,
+  idsExistSoql,
   isCursorAfter,
   readStart,
-} from '../../../../../../../supabase/functions/_shared/providers/salesforce/contact-sync-soql.ts'
+  syncSoql,
+} from '../../../../../../../supabase/functions/_shared/providers/salesforce/sync-soql.ts'
 import { soqlDateTime } from '../../../../../../../supabase/functions/_shared/providers/salesforce/soql.ts'
 
 const cursor = { modstamp: '2026-03-02T10:00:05.000Z', id: '003RO0000035WQgYAM' }
@@ -84,4 +89,31 @@ Deno.test('contactCursorSchema: reads the stored cursor and refuses anything els
   ) {
     assert.equal(contactCursorSchema.safeParse(bad).success, false, JSON.stringify(bad))
   }
+})
+
+Deno.test('syncSoql: any sObject, the same keyset order; names that are not API names are refused', () => {
+  assert.equal(
+    syncSoql('Foo__c', ['Id', 'SystemModstamp', 'IsDeleted', 'Bar__c'], { after: cursor }),
+    `SELECT Id, SystemModstamp, IsDeleted, Bar__c FROM Foo__c WHERE SystemModstamp > ${
+      soqlDateTime(cursor.modstamp)
+    } OR (SystemModstamp = ${soqlDateTime(cursor.modstamp)} AND Id > '${cursor.id}') ` +
+      'ORDER BY SystemModstamp, Id',
+  )
+  for (const bad of ['Foo__c FROM Contact', "Bar'", 'Id,Name', '']) {
+    assert.throws(() => syncSoql('Foo__c', ['Id', bad], null), RangeError, bad)
+    assert.throws(() => syncSoql(bad, ['Id'], null), RangeError, bad)
+  }
+})
+
+Deno.test('idScanSoql, idsExistSoql: the id scans of any sObject', () => {
+  assert.equal(idScanSoql('Lead', null), 'SELECT Id FROM Lead ORDER BY Id')
+  assert.equal(
+    idScanSoql('Foo__c', cursor.id),
+    `SELECT Id FROM Foo__c WHERE Id > '${cursor.id}' ORDER BY Id`,
+  )
+  assert.equal(
+    idsExistSoql('Account', [cursor.id]),
+    `SELECT Id FROM Account WHERE Id IN ('${cursor.id}')`,
+  )
+  assert.throws(() => idScanSoql('Foo; DROP', null), RangeError)
 })
