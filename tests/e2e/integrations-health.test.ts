@@ -6,7 +6,13 @@ import { encodeCursor } from '../../supabase/functions/_shared/contacts/cursor.t
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts'
 import { createIntegration } from '../helpers/integrations.ts'
 import { invoke, supabaseAs, supabaseClient } from '../helpers/supabase-client.ts'
-import { syncOnce, type SyncWorld, testSyncSettings, withSyncWorld } from '../helpers/sync-world.ts'
+import {
+  enableObject,
+  syncOnce,
+  type SyncWorld,
+  testSyncSettings,
+  withSyncWorld,
+} from '../helpers/sync-world.ts'
 import { addMember, createBusiness, createUser } from '../helpers/test-db.ts'
 
 interface Run {
@@ -37,6 +43,10 @@ Deno.test('integrations health: a member sees the last success, then why the syn
     const org = await world.connect({ contacts: 30, seed: 91 })
     const settings = testSyncSettings()
     assert.equal((await syncOnce(org.integrationId, settings)).status, 'succeeded')
+    // Another object's state (never synced, another interval) must not stand in for contacts'.
+    await enableObject(world.sql, org.integrationId, 'Widget__c', { Color__c: 'color' })
+    await world.sql`update public.integration_sync_state set interval_minutes = 60
+                     where integration_id = ${org.integrationId} and object = 'Widget__c'`
     const memberId = await createUser(world.sql, `member-${crypto.randomUUID()}@example.test`)
     await addMember(world.sql, world.businessId, memberId, 'member')
     await withGateway(world, async (gateway) => {

@@ -78,7 +78,8 @@ export async function readIntegrationHealth(
              h.last_run_status, h.last_run_error_code, h.last_run_finished_at,
              h.contacts_active::int as contacts_active, h.contacts_deleted::int as contacts_deleted
         from public.integration_health h
-        left join public.integration_sync_state s on s.integration_id = h.integration_id
+        left join public.integration_sync_state s
+          on s.integration_id = h.integration_id and s.object = 'contact'
        where h.integration_id = ${integrationId}`
     if (!row) throw new NotFoundError('Integration not found')
     return row

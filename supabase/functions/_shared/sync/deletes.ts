@@ -26,9 +26,13 @@ export interface DeleteState {
 export interface ReadState extends DeleteState {
   /** When the current (or last) read's first query was answered, in provider time. */
   readStartedAt: string | null
+  /** The object's integration_objects row as stored (unchecked: see sources.ts), if any. */
+  configuration: { field_mapping: unknown; keep_source_record: boolean } | null
 }
 
 interface ReadStateRow {
+  field_mapping: unknown
+  keep_source_record: boolean | null
   read_started_at: Date | null
   deletes_covered_until: Date | null
   id_scan_pending: boolean
@@ -38,16 +42,24 @@ interface ReadStateRow {
 
 const iso = (value: Date | null) => value?.toISOString() ?? null
 
-/** Reads the object's read and delete bookkeeping (one primary-key lookup). */
+/**
+ * Reads the object's read and delete bookkeeping and its configuration (two primary-key lookups
+ * in one statement).
+ */
 export async function loadReadState(integrationId: string, object: string): Promise<ReadState> {
   const [row] = await asService((tx) =>
     tx<ReadStateRow[]>`
-      select read_started_at, deletes_covered_until, id_scan_pending, id_scan_after,
-             id_scan_started_at
-        from public.integration_sync_state
-       where integration_id = ${integrationId} and object = ${object}`
+      select s.read_started_at, s.deletes_covered_until, s.id_scan_pending, s.id_scan_after,
+             s.id_scan_started_at, o.field_mapping, o.keep_source_record
+        from public.integration_sync_state s
+        left join public.integration_objects o
+          on o.integration_id = s.integration_id and o.object = s.object
+       where s.integration_id = ${integrationId} and s.object = ${object}`
   )
   return {
+    configuration: row?.keep_source_record == null
+      ? null
+      : { field_mapping: row.field_mapping, keep_source_record: row.keep_source_record },
     readStartedAt: iso(row?.read_started_at ?? null),
     coveredUntil: iso(row?.deletes_covered_until ?? null),
     scanPending: row?.id_scan_pending ?? false,

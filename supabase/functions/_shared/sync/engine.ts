@@ -16,7 +16,7 @@ import { withRetry } from './retry.ts'
 import { closeRun, openRun, type RunCounters, type RunTrigger } from './run-records.ts'
 import type { SyncSettings } from './settings.ts'
 import type { ObjectSyncConfig, ReadLookback, SyncCursor, SyncSource } from './source.ts'
-import { loadObjectConfig, sourceFor } from './sources.ts'
+import { objectConfig, sourceFor } from './sources.ts'
 import type { UpsertTarget } from './upsert.ts'
 
 /** A run as the sync-cron function reports it: counts and codes, never secrets. */
@@ -187,12 +187,12 @@ async function readAndReconcile(
   claim: ClaimedSync,
   runId: string,
   source: SyncSource,
+  state: ReadState,
   config: ObjectSyncConfig,
   counters: RunCounters,
   context: RunContext & { cpu: RunCpu },
   log: Logger,
 ): Promise<RunOutcome> {
-  const state = await loadReadState(claim.integrationId, claim.object)
   // The table's scope: the provider for tables keyed by source, the object for crm_records.
   const scope = source.table.scope === 'object' ? claim.object : source.sourceType
   const target: UpsertTarget = {
@@ -277,7 +277,8 @@ export async function runClaimedSync(
   let source: SyncSource | undefined
   let outcome: RunOutcome
   try {
-    const config = await loadObjectConfig(claim.integrationId, claim.object)
+    const state = await loadReadState(claim.integrationId, claim.object)
+    const config = objectConfig(claim.object, state.configuration)
     source = sourceFor(claim.provider, claim.object)(claim.integrationId, {
       object: config,
       pageSize: context.settings.pageSize,
@@ -285,7 +286,10 @@ export async function runClaimedSync(
     })
     // A budget without the CPU for one page ends the run before its first call.
     outcome = cpu
-      ? await readAndReconcile(claim, runId, source, config, counters, { ...context, cpu }, log)
+      ? await readAndReconcile(claim, runId, source, state, config, counters, {
+        ...context,
+        cpu,
+      }, log)
       : { kind: 'budget' }
   } catch (error) {
     outcome = outcomeOf(error, source, log)

@@ -2,7 +2,6 @@
 // object's configuration as integration_objects holds it: the one place the engine learns which
 // code reads which CRM object, and with which fields.
 import { z } from 'zod'
-import { asService } from '../db/as-user.ts'
 import { getProvider, isProviderId } from '../providers/registry.ts'
 import { ObjectSyncError } from './errors.ts'
 import type { ObjectSyncConfig, SourceFactory } from './source.ts'
@@ -37,20 +36,15 @@ export const fieldMappingSchema = z.record(
 ).refine((mapping) => Object.keys(mapping).length <= 200, 'at most 200 mapped fields')
 
 /**
- * The object's configuration (field mapping, source-record opt-in); the contact object without
- * a row syncs its standard fields only.
+ * The object's configuration from its integration_objects row (field mapping, source-record
+ * opt-in); the contact object without a row syncs its standard fields only.
  *
  * @throws {ObjectSyncError} `object_config_invalid` naming what is wrong with the mapping.
  */
-export async function loadObjectConfig(
-  integrationId: string,
+export function objectConfig(
   object: string,
-): Promise<ObjectSyncConfig> {
-  const [row] = await asService((tx) =>
-    tx<{ field_mapping: unknown; keep_source_record: boolean }[]>`
-      select field_mapping, keep_source_record from public.integration_objects
-       where integration_id = ${integrationId} and object = ${object}`
-  )
+  row: { field_mapping: unknown; keep_source_record: boolean } | null,
+): ObjectSyncConfig {
   if (!row) return { object, fieldMapping: {}, keepSourceRecord: false }
   const mapping = fieldMappingSchema.safeParse(row.field_mapping)
   if (!mapping.success) {

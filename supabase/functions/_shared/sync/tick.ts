@@ -1,5 +1,7 @@
-// One sync-cron tick: claim due integrations a few at a time and work them with bounded
-// concurrency until none is due or the budget is spent; what is left waits for the next tick.
+// One sync-cron tick: claim due object syncs (integration, object) a few at a time, all under the
+// tick's one lease owner, and work them with bounded concurrency until none is due or the budget
+// is spent; what is left waits for the next tick. Every write of a run is fenced by its
+// (integration, object) and the owner, so runs of one tick never touch each other's state.
 import { asService } from '../db/as-user.ts'
 import { log as rootLog, type Logger } from '../log.ts'
 import { createBudget, processCpuClock } from './budget.ts'

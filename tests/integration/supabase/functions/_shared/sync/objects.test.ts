@@ -4,7 +4,9 @@
 import assert from 'node:assert/strict'
 import { createRandom } from '../../../../../../scripts/sandbox/salesforce/data/random.ts'
 import { asService } from '../../../../../../supabase/functions/_shared/db/as-user.ts'
+import { createBudget } from '../../../../../../supabase/functions/_shared/sync/budget.ts'
 import { checkpointPage } from '../../../../../../supabase/functions/_shared/sync/checkpoint.ts'
+import { runClaimedSync } from '../../../../../../supabase/functions/_shared/sync/engine.ts'
 import {
   claimSync,
   newLeaseOwner,
@@ -355,5 +357,46 @@ Deno.test('objects: Leads sync exactly, with updates, deletes and merges', async
     const [{ contacts }] = await world.sql`
       select count(*)::int as contacts from public.contacts where integration_id = ${integrationId}`
     assert.equal(contacts, 0, 'the lead runs wrote no contact')
+  })
+})
+
+Deno.test('objects: runs of two objects under one lease owner (as a tick claims them) write only their own state', async () => {
+  await withSyncWorld(async (world) => {
+    const { orgId, integrationId } = await world.connect({ contacts: 900, seed: 27 })
+    await enableObject(world.sql, integrationId, 'account')
+    const owner = newLeaseOwner('cron')
+    const [contact, account] = await asService(async (tx) => [
+      await claimSync(tx, integrationId, 'contact', owner, 60),
+      await claimSync(tx, integrationId, 'account', owner, 60),
+    ])
+    const run = async (claim: typeof contact) => {
+      const budget = createBudget(settings.budgetMs, settings.cpu)
+      try {
+        return await runClaimedSync(claim!, { trigger: 'cron', budget, settings })
+      } finally {
+        budget.dispose()
+      }
+    }
+    assert.equal((await run(contact)).status, 'succeeded')
+    const waiting = await syncState(world.sql, integrationId, 'account')
+    assert.equal(waiting.cursor, null, "the contact run moved no other object's cursor")
+    assert.equal(waiting.lease_owner, owner, "nor released the other object's lease")
+    assert.equal(waiting.initial_sync_completed_at, null)
+    assert.equal((await run(account)).status, 'succeeded')
+    const contactState = await syncState(world.sql, integrationId)
+    const accountState = await syncState(world.sql, integrationId, 'account')
+    assert.ok(
+      contactState.cursor!.id.startsWith('003') && accountState.cursor!.id.startsWith('001'),
+    )
+    assert.deepEqual([contactState.lease_owner, accountState.lease_owner], [null, null])
+    const runs = await world.sql`
+      select object, status from public.sync_runs where integration_id = ${integrationId}
+       order by id`
+    assert.deepEqual(runs.map((row) => [row.object, row.status]), [
+      ['contact', 'succeeded'],
+      ['account', 'succeeded'],
+    ])
+    await assertMatchesSandbox(world.sql, world.sandbox, orgId, integrationId)
+    await assertObjectMatchesSandbox(world.sql, world.sandbox, orgId, integrationId, accountTruth)
   })
 })

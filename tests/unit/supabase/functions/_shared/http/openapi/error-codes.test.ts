@@ -11,6 +11,10 @@ const notAnswers = new Set([
   'salesforce_invalid_page',
   'salesforce_response_invalid',
   'sync_source_missing',
+  // An object's own run failure (issue 11): kept on its sync state and runs, alerted.
+  'field_missing',
+  'object_missing',
+  'object_access_denied',
 ])
 
 async function* sourceFiles(dir: string): AsyncGenerator<string> {
