@@ -66,6 +66,9 @@ function addWidgets(orgId: string): void {
       { name: 'Active__c', type: 'boolean' },
     ],
   })
+  // Stamped days ago, as an org's existing records are (records stamped within the lookback
+  // would be read again by every incremental run, which is not what an org looks like).
+  const dayMs = 86_400_000
   for (let at = 0; at < records; at += 5_000) {
     control.insertRecords(
       orgId,
@@ -76,6 +79,7 @@ function addWidgets(orgId: string): void {
         Size__c: (at + i) / 4,
         Active__c: (at + i) % 2 === 0,
       })),
+      { systemModstamp: Date.now() - (1 + (records - at) / 5_000) * dayMs },
     )
   }
 }

@@ -96,50 +96,36 @@ async function applyIntegrationChange(
 }
 
 /**
- * Keeps the object's own error on its state row, and records an object_sync_failing event (an
- * alert) when the object starts failing with this code: once per streak, not once per run.
+ * Records an object_sync_failing event (an alert) when the object starts failing with this
+ * code (its error before this run was another or none): once per streak, not once per run.
  */
-async function applyObjectError(
+async function alertObjectError(
   tx: Tx,
   claim: ClaimedSync,
   decision: RunDecision,
+  previousCode: string | null,
 ): Promise<void> {
   const failure = decision.objectError
-  const [previous] = await tx<{ last_error_code: string | null }[]>`
-    select last_error_code from public.integration_sync_state
-     where integration_id = ${claim.integrationId} and object = ${claim.object}`
-  if (!failure) {
-    if (decision.schedule?.success && previous?.last_error_code) {
-      await tx`
-        update public.integration_sync_state set last_error_code = null, last_error = null
-         where integration_id = ${claim.integrationId} and object = ${claim.object}`
-    }
-    return
-  }
-  await tx`
-    update public.integration_sync_state
-       set last_error_code = ${failure.code}, last_error = ${failure.message}
-     where integration_id = ${claim.integrationId} and object = ${claim.object}`
-  if (failure.alert && previous?.last_error_code !== failure.code) {
-    await recordEvent(tx, {
-      integrationId: claim.integrationId,
-      businessId: claim.businessId,
-      type: 'object_sync_failing',
-      metadata: {
-        object: claim.object,
-        error_code: failure.code,
-        error: failure.message,
-        consecutive_failures: decision.schedule?.consecutiveFailures ?? 0,
-      },
-    })
-  }
+  if (!failure?.alert || previousCode === failure.code) return
+  await recordEvent(tx, {
+    integrationId: claim.integrationId,
+    businessId: claim.businessId,
+    type: 'object_sync_failing',
+    metadata: {
+      object: claim.object,
+      error_code: failure.code,
+      error: failure.message,
+      consecutive_failures: decision.schedule?.consecutiveFailures ?? 0,
+    },
+  })
 }
 
 /**
  * Closes a run: its counters and status, and, while the lease is still ours, the release with
  * the next schedule, the failure streak, last success, the end of the read (initial sync
- * complete, next run starts with the lookback), and the integration's failing/recovered change. A lease lost meanwhile leaves the state to its new
- * holder, and the run is recorded as abandoned. Returns the status recorded.
+ * complete, next run starts with the lookback), the object's own error (kept until a success
+ * clears it), and the integration's failing/recovered change. A lease lost meanwhile leaves the
+ * state to its new holder, and the run is recorded as abandoned. Returns the status recorded.
  */
 export async function closeRun(
   claim: ClaimedSync,
@@ -154,9 +140,18 @@ export async function closeRun(
     let error = decision.error
     const schedule = decision.schedule
     if (schedule) {
-      const [held] = await tx`
-        update public.integration_sync_state
+      const failure = decision.objectError
+      // The error before this run comes back from the same statement (the select runs on the
+      // statement's snapshot, before the update): the alert needs it, at no extra round trip.
+      const [held] = await tx<{ previous_error_code: string | null }[]>`
+        update public.integration_sync_state s
            set lease_owner = null, lease_expires_at = null,
+               last_error_code = case when ${failure !== null} then ${failure?.code ?? null}
+                                      when ${schedule.success} then null
+                                      else s.last_error_code end,
+               last_error = case when ${failure !== null} then ${failure?.message ?? null}
+                                 when ${schedule.success} then null
+                                 else s.last_error end,
                consecutive_failures = ${schedule.consecutiveFailures},
                next_sync_at = now() + make_interval(secs => ${schedule.nextSyncInSeconds}),
                last_success_at = case when ${schedule.success} then now() else last_success_at end,
@@ -164,11 +159,14 @@ export async function closeRun(
                                                 then coalesce(initial_sync_completed_at, now())
                                                 else initial_sync_completed_at end,
                read_in_progress = read_in_progress and not ${schedule.readComplete}
-         where integration_id = ${claim.integrationId} and object = ${claim.object}
-           and lease_owner = ${claim.leaseOwner}
-        returning 1 as held`
+          from (select last_error_code as previous_error_code
+                  from public.integration_sync_state
+                 where integration_id = ${claim.integrationId} and object = ${claim.object}) p
+         where s.integration_id = ${claim.integrationId} and s.object = ${claim.object}
+           and s.lease_owner = ${claim.leaseOwner}
+        returning p.previous_error_code`
       if (held) {
-        await applyObjectError(tx, claim, decision)
+        await alertObjectError(tx, claim, decision, held.previous_error_code)
         await applyIntegrationChange(tx, claim, decision)
       } else {
         status = 'abandoned'

@@ -31,6 +31,39 @@ export interface SObjectSync {
 /** The fields every sync query reads first. */
 export const systemFields = ['Id', 'SystemModstamp', 'IsDeleted'] as const
 
+/** The Postgres type a field of each kind is read as in page SQL (`jsonb_to_record`). */
+const pgTypes: Record<FieldKind, string> = {
+  text: 'text',
+  flag: 'boolean',
+  datetime: 'timestamptz',
+  number: 'numeric',
+  parent: 'jsonb',
+}
+
+/** A field the sync reads: API name, kind, and its Postgres type when not the kind's own. */
+export type ReadField = readonly [name: string, kind: FieldKind, pgType?: string]
+
+/**
+ * From one list of an object's fields: the SOQL field list (system fields first), the checks of
+ * its records, and the typed columns its page SQL reads (`pageRecordsSql`).
+ */
+export function readFields(fields: readonly ReadField[]) {
+  return {
+    select: [...systemFields, ...fields.map(([name]) => name)],
+    checks: fields.map(([name, kind]) => [name, kind] as const),
+    columns: [
+      ['Id', 'text'],
+      ['SystemModstamp', 'timestamptz'],
+      ['IsDeleted', 'boolean'],
+      ...fields.map(([name, kind, pgType]) => [name, pgType ?? pgTypes[kind]] as const),
+    ] as ReadonlyArray<readonly [string, string]>,
+  }
+}
+
+/** Fields of one kind. */
+export const ofKind = (kind: FieldKind, ...names: string[]): ReadField[] =>
+  names.map((name) => [name, kind])
+
 /**
  * `select` plus the mapped source fields it lacks (compared case-insensitively, as SOQL names
  * are: a repeat would be a MALFORMED_QUERY).

@@ -7,47 +7,24 @@ import {
   keptRecordSql,
   mappedFieldsSql,
   newestFirst,
+  ofKind,
   pageRecordsSql,
+  readFields,
   type SObjectSync,
-  systemFields,
 } from '../sync-page.ts'
 
-/** Fields read as text (string or null; absent when the org hides them). */
-const textFields = [
-  'Name',
-  'Type',
-  'ParentId',
-  'Phone',
-  'Website',
-  'Industry',
-  'BillingCity',
-  'BillingState',
-  'BillingCountry',
-  'OwnerId',
-  'MasterRecordId',
-] as const
-
-const numberFields = ['AnnualRevenue', 'NumberOfEmployees'] as const
-const dateFields = ['CreatedDate', 'LastModifiedDate'] as const
-
-const pageColumns = [
-  ['Id', 'text'],
-  ['SystemModstamp', 'timestamptz'],
-  ['IsDeleted', 'boolean'],
-  ...textFields.map((name) => [name, 'text'] as const),
-  ['AnnualRevenue', 'numeric'],
-  ['NumberOfEmployees', 'integer'],
-  ...dateFields.map((name) => [name, 'timestamptz'] as const),
-] as const
+const fields = readFields([
+  ...ofKind('text', 'Name', 'Type', 'ParentId', 'Phone', 'Website', 'Industry'),
+  ...ofKind('text', 'BillingCity', 'BillingState', 'BillingCountry', 'OwnerId', 'MasterRecordId'),
+  ['AnnualRevenue', 'number'],
+  ['NumberOfEmployees', 'number', 'integer'],
+  ...ofKind('datetime', 'CreatedDate', 'LastModifiedDate'),
+])
 
 export const accountSync: SObjectSync = {
   sobject: 'Account',
-  select: [...systemFields, ...textFields, ...numberFields, ...dateFields],
-  checks: [
-    ...textFields.map((field) => [field, 'text'] as const),
-    ...numberFields.map((field) => [field, 'number'] as const),
-    ...dateFields.map((field) => [field, 'datetime'] as const),
-  ],
+  select: fields.select,
+  checks: fields.checks,
   mapping: {
     name: 'salesforce_account',
     table: accountsTable,
@@ -65,7 +42,7 @@ export const accountSync: SObjectSync = {
                'last_modified_date', ${isoUtc('LastModifiedDate')}
              )) || ${keptRecordSql} as source_metadata,
              ${mappedFieldsSql} as custom_fields
-        from ${pageRecordsSql(pageColumns)}
+        from ${pageRecordsSql(fields.columns)}
        ${newestFirst}`,
   },
 }

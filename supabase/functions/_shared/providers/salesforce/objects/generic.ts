@@ -7,6 +7,7 @@ import {
   mappedFieldsSql,
   newestFirst,
   pageRecordsSql,
+  readFields,
   type SObjectSync,
   systemFields,
 } from '../sync-page.ts'

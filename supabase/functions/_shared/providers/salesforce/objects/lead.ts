@@ -6,49 +6,24 @@ import {
   keptRecordSql,
   mappedFieldsSql,
   newestFirst,
+  ofKind,
   pageRecordsSql,
+  readFields,
   type SObjectSync,
-  systemFields,
 } from '../sync-page.ts'
 
-/** Fields read as text (string or null; absent when the org hides them). */
-const textFields = [
-  'FirstName',
-  'LastName',
-  'Email',
-  'Phone',
-  'MobilePhone',
-  'Title',
-  'Company',
-  'Status',
-  'LeadSource',
-  'Industry',
-  'Rating',
-  'ConvertedAccountId',
-  'ConvertedContactId',
-  'OwnerId',
-  'MasterRecordId',
-] as const
-
-const dateFields = ['CreatedDate', 'LastModifiedDate'] as const
-
-const pageColumns = [
-  ['Id', 'text'],
-  ['SystemModstamp', 'timestamptz'],
-  ['IsDeleted', 'boolean'],
-  ...textFields.map((name) => [name, 'text'] as const),
-  ['IsConverted', 'boolean'],
-  ...dateFields.map((name) => [name, 'timestamptz'] as const),
-] as const
+const fields = readFields([
+  ...ofKind('text', 'FirstName', 'LastName', 'Email', 'Phone', 'MobilePhone', 'Title', 'Company'),
+  ...ofKind('text', 'Status', 'LeadSource', 'Industry', 'Rating', 'OwnerId', 'MasterRecordId'),
+  ...ofKind('text', 'ConvertedAccountId', 'ConvertedContactId'),
+  ['IsConverted', 'flag'],
+  ...ofKind('datetime', 'CreatedDate', 'LastModifiedDate'),
+])
 
 export const leadSync: SObjectSync = {
   sobject: 'Lead',
-  select: [...systemFields, ...textFields, 'IsConverted', ...dateFields],
-  checks: [
-    ...textFields.map((field) => [field, 'text'] as const),
-    ['IsConverted', 'flag'],
-    ...dateFields.map((field) => [field, 'datetime'] as const),
-  ],
+  select: fields.select,
+  checks: fields.checks,
   mapping: {
     name: 'salesforce_lead',
     table: crmLeadsTable,
@@ -69,7 +44,7 @@ export const leadSync: SObjectSync = {
                'last_modified_date', ${isoUtc('LastModifiedDate')}
              )) || ${keptRecordSql} as source_metadata,
              ${mappedFieldsSql} as custom_fields
-        from ${pageRecordsSql(pageColumns)}
+        from ${pageRecordsSql(fields.columns)}
        ${newestFirst}`,
   },
 }

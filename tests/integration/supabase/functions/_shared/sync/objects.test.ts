@@ -400,3 +400,39 @@ Deno.test('objects: runs of two objects under one lease owner (as a tick claims 
     await assertObjectMatchesSandbox(world.sql, world.sandbox, orgId, integrationId, accountTruth)
   })
 })
+
+Deno.test('objects: Tasks, archived ones included, sync into crm_records like any other object', async () => {
+  await withSyncWorld(async (world) => {
+    const { orgId, integrationId } = await world.connect({ contacts: 30, seed: 28 })
+    const control = world.sandbox.control
+    const [who] = control.listIds(orgId, 'Contact')
+    const ids = control.insertRecords(
+      orgId,
+      'Task',
+      Array.from({ length: 250 }, (_, i) => ({
+        Subject: `Call ${i}`,
+        Status: i % 3 ? 'Completed' : 'Not Started',
+        WhoId: who,
+      })),
+    )
+    control.archiveActivities(orgId, 'Task', ids.slice(0, 50))
+    const mapping = { Subject: 'subject', Status: 'status', WhoId: 'who', IsArchived: 'archived' }
+    await enableObject(world.sql, integrationId, 'Task', mapping)
+    assert.equal((await syncOnce(integrationId, settings, 'Task')).status, 'succeeded')
+    control.updateRecords(
+      orgId,
+      'Task',
+      ids.slice(100, 120).map((Id) => ({ Id, Status: 'Deferred' })),
+    )
+    control.deleteRecords(orgId, 'Task', ids.slice(200, 210))
+    assert.equal((await syncOnce(integrationId, settings, 'Task')).status, 'succeeded')
+    const { live } = await assertObjectMatchesSandbox(
+      world.sql,
+      world.sandbox,
+      orgId,
+      integrationId,
+      recordTruth('Task', mapping),
+    )
+    assert.equal(live, 240, 'archived tasks are still records; deleted ones are not live')
+  })
+})
