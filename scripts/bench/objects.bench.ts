@@ -66,20 +66,20 @@ function addWidgets(orgId: string): void {
       { name: 'Active__c', type: 'boolean' },
     ],
   })
-  // Stamped days ago, as an org's existing records are (records stamped within the lookback
-  // would be read again by every incremental run, which is not what an org looks like).
-  const dayMs = 86_400_000
-  for (let at = 0; at < records; at += 5_000) {
+  // Stamped in the past, an hour apart per 500, as an org's existing records are: records
+  // stamped within the lookback would be read again by the first incremental run.
+  const hourMs = 3_600_000
+  for (let at = 0; at < records; at += 500) {
     control.insertRecords(
       orgId,
       'Widget__c',
-      Array.from({ length: Math.min(5_000, records - at) }, (_, i) => ({
+      Array.from({ length: Math.min(500, records - at) }, (_, i) => ({
         Name: `W-${at + i}`,
         Color__c: ['red', 'green', 'blue'][(at + i) % 3],
         Size__c: (at + i) / 4,
         Active__c: (at + i) % 2 === 0,
       })),
-      { systemModstamp: Date.now() - (1 + (records - at) / 5_000) * dayMs },
+      { systemModstamp: Date.now() - (1 + (records - at) / 500) * hourMs },
     )
   }
 }
