@@ -4,25 +4,10 @@
 // fields, each mapping checked against describe with the bad field named; per-object health and
 // runs; members cannot write, other businesses get 404.
 import assert from 'node:assert/strict'
-import { startTestGateway, type TestGateway } from '../helpers/gateway.ts'
-import { invoke, supabaseAs, supabaseClient } from '../helpers/supabase-client.ts'
+import { withTestGateway } from '../helpers/gateway.ts'
+import { expectJson, invoke, supabaseAs, supabaseClient } from '../helpers/supabase-client.ts'
 import { type SyncedOrg, type SyncWorld, withSyncWorld } from '../helpers/sync-world.ts'
 import { addMember, createBusiness, createUser } from '../helpers/test-db.ts'
-
-async function withGateway(world: SyncWorld, run: (gateway: TestGateway) => Promise<void>) {
-  const gateway = await startTestGateway({ dbUrl: world.dbUrl, env: world.env })
-  try {
-    await run(gateway)
-  } finally {
-    await gateway.close()
-  }
-}
-
-async function json(response: Response, status: number) {
-  const body = await response.json()
-  assert.equal(response.status, status, JSON.stringify(body))
-  return body
-}
 
 /** The describe requests the org's sandbox saw, by endpoint, with their statuses. */
 function describeCalls(world: SyncWorld, org: SyncedOrg, endpoint: string): number[] {
@@ -53,10 +38,10 @@ Deno.test('objects: a member lists objects and fields from the describe cache; r
     nextSecond(world)
     const memberId = await createUser(world.sql, `member-${crypto.randomUUID()}@example.test`)
     await addMember(world.sql, world.businessId, memberId, 'member')
-    await withGateway(world, async (gateway) => {
+    await withTestGateway({ dbUrl: world.dbUrl, env: world.env }, async (gateway) => {
       const member = await supabaseAs(gateway, memberId)
       const path = `integrations/${org.integrationId}/objects`
-      const listed = await json(await invoke(member, path), 200)
+      const listed = await expectJson(await invoke(member, path), 200)
       const byName = new Map(
         listed.objects.map((o: { name: string }) => [o.name, o]),
       )
@@ -89,12 +74,12 @@ Deno.test('objects: a member lists objects and fields from the describe cache; r
       assert.deepEqual(describeCalls(world, org, 'sobjects.describeGlobal'), [200])
 
       // A second listing is the cached copy: no request reaches Salesforce.
-      const again = await json(await invoke(member, path), 200)
+      const again = await expectJson(await invoke(member, path), 200)
       assert.deepEqual(again, listed)
       assert.deepEqual(describeCalls(world, org, 'sobjects.describeGlobal'), [200])
 
       const fieldsPath = `integrations/${org.integrationId}/objects/Contact/fields`
-      const described = await json(await invoke(member, fieldsPath), 200)
+      const described = await expectJson(await invoke(member, fieldsPath), 200)
       assert.equal(described.object, 'contact')
       const field = (name: string) => described.fields.find((f: Field) => f.name === name)
       assert.equal(field('Email').storable, true)
@@ -105,7 +90,7 @@ Deno.test('objects: a member lists objects and fields from the describe cache; r
       assert.equal(field('Name').unstorable_reason, 'compound', 'Name is the compound of its parts')
       assert.equal(field('MailingStreet').compound_field_name, 'MailingAddress')
       assert.equal(field('MailingStreet').storable, true, 'the parts of a compound map one by one')
-      await json(
+      await expectJson(
         await invoke(member, `integrations/${org.integrationId}/objects/contact/fields`),
         200,
       )
@@ -118,17 +103,17 @@ Deno.test('objects: a member lists objects and fields from the describe cache; r
       // A field added in the org: the fresh copy does not show it, a refresh does.
       nextSecond(world)
       world.sandbox.control.defineField(org.orgId, 'Contact', { name: 'Tier__c', type: 'string' })
-      const cached = await json(await invoke(member, fieldsPath), 200)
+      const cached = await expectJson(await invoke(member, fieldsPath), 200)
       assert.equal(cached.fields.some((f: Field) => f.name === 'Tier__c'), false)
-      const refreshed = await json(await invoke(member, `${fieldsPath}?refresh=true`), 200)
+      const refreshed = await expectJson(await invoke(member, `${fieldsPath}?refresh=true`), 200)
       assert.equal(refreshed.fields.some((f: Field) => f.name === 'Tier__c'), true)
       // Nothing changed since: the revalidation is a 304, and the copy is kept.
-      const confirmed = await json(await invoke(member, `${fieldsPath}?refresh=true`), 200)
+      const confirmed = await expectJson(await invoke(member, `${fieldsPath}?refresh=true`), 200)
       assert.deepEqual(confirmed.fields, refreshed.fields)
       assert.deepEqual(describeCalls(world, org, 'sobject.describe'), [200, 200, 304])
       assert.ok(Date.parse(confirmed.fetched_at) >= Date.parse(refreshed.fetched_at))
 
-      const unknown = await json(
+      const unknown = await expectJson(
         await invoke(member, `integrations/${org.integrationId}/objects/Nope__c/fields`),
         404,
       )
@@ -146,13 +131,13 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
       fields: [{ name: 'Bar__c', type: 'double' }],
     })
     nextSecond(world)
-    await withGateway(world, async (gateway) => {
+    await withTestGateway({ dbUrl: world.dbUrl, env: world.env }, async (gateway) => {
       const owner = await supabaseAs(gateway, world.ownerId)
       const contactPath = `integrations/${org.integrationId}/objects/contact`
       const put = (path: string, body: Record<string, unknown>) =>
         invoke(owner, path, { method: 'PUT', body })
 
-      const defaults = await json(await invoke(owner, contactPath), 200)
+      const defaults = await expectJson(await invoke(owner, contactPath), 200)
       assert.deepEqual(defaults.configuration, {
         object: 'contact',
         name: 'Contact',
@@ -164,7 +149,7 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
         updated_at: null,
       })
 
-      const mapped = await json(
+      const mapped = await expectJson(
         await put(contactPath, {
           enabled: true,
           field_mapping: { Nickname__c: 'nickname', Title: 'job_title' },
@@ -185,7 +170,10 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
         [{ Nickname__c: 'email' }, 'Nickname__c', 'target_reserved'],
       ]
       for (const [field_mapping, field, reason] of refusals) {
-        const refused = await json(await put(contactPath, { enabled: true, field_mapping }), 400)
+        const refused = await expectJson(
+          await put(contactPath, { enabled: true, field_mapping }),
+          400,
+        )
         assert.equal(refused.error.code, 'field_mapping_invalid', field)
         assert.match(refused.error.message, new RegExp(field))
         assert.deepEqual(
@@ -198,7 +186,7 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
       // next PUT revalidates describe and refuses it like a field that does not exist.
       nextSecond(world)
       world.sandbox.control.setFieldVisible(org.orgId, 'Contact', 'Title', false)
-      const hidden = await json(
+      const hidden = await expectJson(
         await put(contactPath, { enabled: true, field_mapping: { Title: 'job_title' } }),
         400,
       )
@@ -216,14 +204,14 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
           { enabled: true, extra: 1 },
         ]
       ) {
-        const refused = await json(await put(contactPath, body), 400)
+        const refused = await expectJson(await put(contactPath, body), 400)
         assert.equal(refused.error.code, 'validation_failed', JSON.stringify(body))
       }
-      const required = await json(await put(contactPath, { enabled: false }), 400)
+      const required = await expectJson(await put(contactPath, { enabled: false }), 400)
       assert.equal(required.error.code, 'object_required')
 
       // Nothing refused was written.
-      const kept = await json(await invoke(owner, contactPath), 200)
+      const kept = await expectJson(await invoke(owner, contactPath), 200)
       assert.deepEqual(kept.configuration.field_mapping, {
         Nickname__c: 'nickname',
         Title: 'job_title',
@@ -232,7 +220,7 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
 
       // A custom object: enabling it creates its sync state; its records land in crm_records.
       const fooPath = `integrations/${org.integrationId}/objects/foo__c`
-      const foo = await json(
+      const foo = await expectJson(
         await put(fooPath, { enabled: true, field_mapping: { Bar__c: 'bar' } }),
         200,
       )
@@ -248,7 +236,7 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
       await world.sql`
         update public.integration_sync_state set cursor = '{"modstamp": "x", "id": "y"}'
          where integration_id = ${org.integrationId} and object = 'Foo__c'`
-      const repeated = await json(
+      const repeated = await expectJson(
         await put(fooPath, { enabled: true, field_mapping: { Bar__c: 'bar' } }),
         200,
       )
@@ -258,7 +246,7 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
          where integration_id = ${org.integrationId} and object = 'Foo__c'`
       assert.deepEqual(cursor, { modstamp: 'x', id: 'y' }, 'a repeated PUT keeps the cursor')
 
-      const listed = await json(
+      const listed = await expectJson(
         await invoke(owner, `integrations/${org.integrationId}/objects`),
         200,
       )
@@ -268,7 +256,7 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
         .sort()
       assert.deepEqual(enabled, ['Foo__c', 'contact'])
 
-      const account = await json(
+      const account = await expectJson(
         await put(`integrations/${org.integrationId}/objects/Account`, { enabled: true }),
         200,
       )
@@ -276,14 +264,14 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
         [account.configuration.object, account.configuration.table],
         ['account', 'accounts'],
       )
-      const missing = await json(
+      const missing = await expectJson(
         await put(`integrations/${org.integrationId}/objects/Nope__c`, { enabled: true }),
         404,
       )
       assert.equal(missing.error.code, 'object_not_found')
 
       // Per-object health and runs.
-      const health = await json(
+      const health = await expectJson(
         await invoke(owner, `${fooPath.replace('foo__c', 'Foo__c')}/health`),
         200,
       )
@@ -295,7 +283,7 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
         insert into public.sync_runs (business_id, integration_id, object, trigger, status, error_code, error)
         values (${world.businessId}, ${org.integrationId}, 'Foo__c', 'cron', 'failed',
                 'field_missing', 'Bar__c was deleted')`
-      const fooRuns = await json(
+      const fooRuns = await expectJson(
         await invoke(owner, `integrations/${org.integrationId}/objects/Foo__c/runs?limit=5`),
         200,
       )
@@ -303,15 +291,15 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
         fooRuns.runs.map((r: { error_code: string }) => r.error_code),
         ['field_missing'],
       )
-      const contactRuns = await json(await invoke(owner, `${contactPath}/runs`), 200)
+      const contactRuns = await expectJson(await invoke(owner, `${contactPath}/runs`), 200)
       assert.deepEqual(contactRuns.runs, [], "another object's runs are not the contact's")
 
       // Disabling stops it: its sync state (and so its health row) goes.
-      await json(
+      await expectJson(
         await put(`integrations/${org.integrationId}/objects/Foo__c`, { enabled: false }),
         200,
       )
-      const gone = await json(
+      const gone = await expectJson(
         await invoke(owner, `integrations/${org.integrationId}/objects/Foo__c/health`),
         404,
       )
@@ -328,7 +316,7 @@ Deno.test("objects: members read but cannot write; another business's integratio
     const outsiderId = await createUser(world.sql, `outsider-${crypto.randomUUID()}@example.test`)
     const otherBusiness = await createBusiness(world.sql, { name: 'Other', ownerId: outsiderId })
     try {
-      await withGateway(world, async (gateway) => {
+      await withTestGateway({ dbUrl: world.dbUrl, env: world.env }, async (gateway) => {
         const member = await supabaseAs(gateway, memberId)
         const outsider = await supabaseAs(gateway, outsiderId)
         const anonymous = supabaseClient(gateway.url)
@@ -336,12 +324,12 @@ Deno.test("objects: members read but cannot write; another business's integratio
         const body = { enabled: true, field_mapping: {} }
 
         const sinceSeq = world.sandbox.control.lastRequestSeq()
-        const forbidden = await json(
+        const forbidden = await expectJson(
           await invoke(member, `${base}/Account`, { method: 'PUT', body }),
           403,
         )
         assert.equal(forbidden.error.code, 'forbidden')
-        await json(await invoke(member, `${base}/Account`), 200)
+        await expectJson(await invoke(member, `${base}/Account`), 200)
 
         for (
           const path of [
@@ -352,13 +340,13 @@ Deno.test("objects: members read but cannot write; another business's integratio
             `${base}/contact/runs`,
           ]
         ) {
-          const refused = await json(await invoke(outsider, path), 404)
+          const refused = await expectJson(await invoke(outsider, path), 404)
           assert.equal(refused.error.code, 'not_found', path)
-          const anon = await json(await invoke(anonymous, path), 401)
+          const anon = await expectJson(await invoke(anonymous, path), 401)
           assert.equal(anon.error.code, 'unauthorized', path)
-          await json(await invoke(member, path), 200)
+          await expectJson(await invoke(member, path), 200)
         }
-        const put = await json(
+        const put = await expectJson(
           await invoke(outsider, `${base}/Account`, { method: 'PUT', body }),
           404,
         )
@@ -375,7 +363,7 @@ Deno.test("objects: members read but cannot write; another business's integratio
         const [{ id: pipedriveId }] = await world.sql<{ id: string }[]>`
           insert into public.integrations (business_id, provider, name, created_by)
           values (${world.businessId}, 'pipedrive', 'Deals', ${world.ownerId}) returning id`
-        const unsupported = await json(
+        const unsupported = await expectJson(
           await invoke(member, `integrations/${pipedriveId}/objects`),
           404,
         )
