@@ -7,6 +7,7 @@ import type { UserClaims } from '../auth/verify-jwt.ts'
 import { asUser } from '../db/as-user.ts'
 import type { Tx } from '../db/client.ts'
 import { ValidationError } from '../http/errors.ts'
+import type { DescribedField } from '../providers/describe.ts'
 import { requireIntegrationAccess } from '../tenancy/access.ts'
 import {
   apiNameOf,
@@ -151,7 +152,7 @@ export async function putObjectConfiguration(
       }],
     })
   }
-  let fields: Awaited<ReturnType<typeof describeFields>>['fields'] | undefined
+  let fields: DescribedField[] | undefined
   if (input.enabled) {
     const resolved = await resolveObject(integration, name, { refresh: true })
     requireSyncable(resolved.object)
