@@ -113,6 +113,16 @@ Deno.test('objects: a member lists objects and fields from the describe cache; r
       assert.deepEqual(describeCalls(world, org, 'sobject.describe'), [200, 200, 304])
       assert.ok(Date.parse(confirmed.fetched_at) >= Date.parse(refreshed.fetched_at))
 
+      // An object deleted in the org: after a refresh it is gone from the list and its fields.
+      const fooFields = `integrations/${org.integrationId}/objects/Foo__c/fields`
+      await expectJson(await invoke(member, fooFields), 200)
+      nextSecond(world)
+      world.sandbox.control.removeObject(org.orgId, 'Foo__c')
+      const removed = await expectJson(await invoke(member, `${fooFields}?refresh=true`), 404)
+      assert.equal(removed.error.code, 'object_not_found')
+      const relisted = await expectJson(await invoke(member, `${path}?refresh=true`), 200)
+      assert.equal(relisted.objects.some((o: { name: string }) => o.name === 'Foo__c'), false)
+
       const unknown = await expectJson(
         await invoke(member, `integrations/${org.integrationId}/objects/Nope__c/fields`),
         404,
