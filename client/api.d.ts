@@ -3767,6 +3767,999 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/integrations/{id}/objects": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The objects the connected account offers, enabled or not, and their tables (members) */
+        get: {
+            parameters: {
+                query?: {
+                    refresh?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Objects, from the describe cache while fresh (refresh=true asks now) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            objects: components["schemas"]["AvailableObject"][];
+                            fetched_at: components["schemas"]["Timestamp"];
+                        };
+                    };
+                };
+                /** @description `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart); `objects_unsupported`: The integration's provider cannot list its objects */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found" | "objects_unsupported";
+                            };
+                        };
+                    };
+                };
+                /** @description `client_not_configured`: No connected app is configured for it; `not_connected`: The integration is not connected; `reauth_required`: The grant is dead: connect the integration again */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited" | "salesforce_limit_exceeded";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations/{id}/objects/{object}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An object's configuration: enabled, field mapping, source record (members) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    object: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The configuration */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            configuration: components["schemas"]["ObjectConfiguration"];
+                        };
+                    };
+                };
+                /** @description `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart); `object_not_found`: The connected account has no such object, or the integration does not sync it; `objects_unsupported`: The integration's provider cannot list its objects */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found" | "object_not_found" | "objects_unsupported";
+                            };
+                        };
+                    };
+                };
+                /** @description `client_not_configured`: No connected app is configured for it; `not_connected`: The integration is not connected; `reauth_required`: The grant is dead: connect the integration again */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited" | "salesforce_limit_exceeded";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        /** Set an object's configuration, checked against describe (owners, admins) */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    object: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        enabled: boolean;
+                        /** @default {} */
+                        field_mapping?: {
+                            [key: string]: string;
+                        };
+                        /** @default false */
+                        keep_source_record?: boolean;
+                    };
+                };
+            };
+            responses: {
+                /** @description The configuration as stored (writing it again changes nothing) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            configuration: components["schemas"]["ObjectConfiguration"];
+                        };
+                    };
+                };
+                /** @description `bad_request`: The request is malformed (e.g. a body that is not JSON); `field_mapping_invalid`: A mapped field is unknown or unreadable (field-level security), compound, of a type we cannot store, or maps onto a column; details name each field; `object_not_syncable`: The provider does not let the object be synced; `object_required`: The contact object cannot be disabled; `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "bad_request" | "field_mapping_invalid" | "object_not_syncable" | "object_required" | "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `forbidden`: Known caller, but only owners and admins may do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "forbidden";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart); `object_not_found`: The connected account has no such object, or the integration does not sync it; `objects_unsupported`: The integration's provider cannot list its objects */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found" | "object_not_found" | "objects_unsupported";
+                            };
+                        };
+                    };
+                };
+                /** @description `client_not_configured`: No connected app is configured for it; `not_connected`: The integration is not connected; `reauth_required`: The grant is dead: connect the integration again */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited" | "salesforce_limit_exceeded";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations/{id}/objects/{object}/fields": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An object's fields, storable or not and why (members) */
+        get: {
+            parameters: {
+                query?: {
+                    refresh?: "true" | "false";
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    object: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Fields the connected user can read */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @description contact, account, lead (tables of their own), or the provider API name (Foo__c) */
+                            object: string;
+                            name: string;
+                            fields: components["schemas"]["AvailableField"][];
+                            fetched_at: components["schemas"]["Timestamp"];
+                        };
+                    };
+                };
+                /** @description `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart); `object_not_found`: The connected account has no such object, or the integration does not sync it; `objects_unsupported`: The integration's provider cannot list its objects */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found" | "object_not_found" | "objects_unsupported";
+                            };
+                        };
+                    };
+                };
+                /** @description `client_not_configured`: No connected app is configured for it; `not_connected`: The integration is not connected; `reauth_required`: The grant is dead: connect the integration again */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "client_not_configured" | "not_connected" | "reauth_required";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited" | "salesforce_limit_exceeded";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                502: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations/{id}/objects/{object}/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One synced object's health: last success, lag, streak, last error (members) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                    object: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Health */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            health: components["schemas"]["ObjectSyncHealth"];
+                        };
+                    };
+                };
+                /** @description `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart); `object_not_found`: The connected account has no such object, or the integration does not sync it */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found" | "object_not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/integrations/{id}/objects/{object}/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One object's sync runs, newest first (members) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                    object: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Runs */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            runs: components["schemas"]["SyncRun"][];
+                            /** @description Pass back as `cursor` */
+                            next_cursor: string | null;
+                        };
+                    };
+                };
+                /** @description `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `unauthorized`: No valid credentials (missing, malformed or expired) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "unauthorized";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `rate_limited`: Too many requests; see Retry-After */
+                429: {
+                    headers: {
+                        /** @description Seconds to wait */
+                        "Retry-After"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "rate_limited";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `service_unavailable`: A dependency (e.g. the JWKS) is unavailable */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "service_unavailable";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/integrations/{id}/runs": {
         parameters: {
             query?: never;
@@ -5239,6 +6232,31 @@ export interface components {
             created_at: components["schemas"]["Timestamp"];
             updated_at: components["schemas"]["Timestamp"];
         };
+        AvailableField: {
+            name: string;
+            label: string;
+            /** @description The provider's field type */
+            type: string;
+            custom: boolean;
+            nillable: boolean;
+            compound_field_name: string | null;
+            /** @description Whether a field mapping may name it */
+            storable: boolean;
+            unstorable_reason: ("compound" | "unsupported_type") | null;
+        };
+        AvailableObject: {
+            /** @description contact, account, lead (tables of their own), or the provider API name (Foo__c) */
+            object: string;
+            /** @description The provider's API name */
+            name: string;
+            label: string;
+            custom: boolean;
+            /** @description Whether the sync can read it */
+            syncable: boolean;
+            enabled: boolean;
+            /** @enum {string} */
+            table: "contacts" | "accounts" | "crm_leads" | "crm_records";
+        };
         Business: {
             id: components["schemas"]["Id"];
             name: string;
@@ -5323,6 +6341,41 @@ export interface components {
             last_run_finished_at: components["schemas"]["Timestamp"] | null;
             contacts_active: number;
             contacts_deleted: number;
+        };
+        ObjectConfiguration: {
+            /** @description contact, account, lead (tables of their own), or the provider API name (Foo__c) */
+            object: string;
+            name: string;
+            /** @enum {string} */
+            table: "contacts" | "accounts" | "crm_leads" | "crm_records";
+            /** @description False: nobody configured it, defaults shown */
+            configured: boolean;
+            enabled: boolean;
+            field_mapping: {
+                [key: string]: string;
+            };
+            keep_source_record: boolean;
+            updated_at: components["schemas"]["Timestamp"] | null;
+        };
+        ObjectSyncHealth: {
+            integration_id: components["schemas"]["Id"];
+            business_id: components["schemas"]["Id"];
+            /** @description contact, account, lead (tables of their own), or the provider API name (Foo__c) */
+            object: string;
+            sync_enabled: boolean;
+            paused_reason: string | null;
+            initial_sync_completed_at: components["schemas"]["Timestamp"] | null;
+            last_success_at: components["schemas"]["Timestamp"] | null;
+            /** @description Seconds since the last success */
+            lag_seconds: number | null;
+            /** @description Failed runs in a row */
+            error_streak: number;
+            last_error_code: string | null;
+            last_error: string | null;
+            next_sync_at: components["schemas"]["Timestamp"];
+            last_run_status: string | null;
+            last_run_error_code: string | null;
+            last_run_finished_at: components["schemas"]["Timestamp"] | null;
         };
         /** @description An OpenAPI 3.1 document */
         OpenApiDocument: {

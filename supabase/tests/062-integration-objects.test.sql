@@ -1,8 +1,9 @@
 -- Who may do what to public.integration_objects (which objects an integration syncs, field
--- mapping, describe cache): members read, owners and admins configure, other businesses see
--- nothing, the describe cache is the server's, and the integration must be the row's business's.
+-- mapping): members read, owners and admins configure, other businesses see nothing, the
+-- describe cache is the server's (a private table), and the integration must be the row's
+-- business's.
 begin;
-select plan(32);
+select plan(33);
 
 select tests.create_two_businesses();
 insert into public.integrations (id, business_id, provider, name) values
@@ -11,6 +12,8 @@ insert into public.integrations (id, business_id, provider, name) values
 insert into public.integration_objects (integration_id, business_id, object, enabled, field_mapping) values
   ('a1000000-0000-4000-8000-00000000000a', 'a0000000-0000-4000-8000-00000000000a', 'Account', true, '{}'),
   ('b1000000-0000-4000-8000-00000000000b', 'b0000000-0000-4000-8000-00000000000b', 'Foo__c', true, '{"Bar__c": "bar"}');
+insert into private.describe_cache (integration_id, scope, body) values
+  ('a1000000-0000-4000-8000-00000000000a', 'Account', '{"fields": []}');
 create temporary table stmt (name text primary key, sql text) on commit drop;
 grant select on stmt to anon, authenticated, service_role;
 insert into stmt values
@@ -57,7 +60,8 @@ select is(tests.attempt((select sql from stmt where name = 'integration_objects:
 select is(tests.attempt((select sql from stmt where name = 'integration_objects:delete')), 'allowed', 'the service (the sync) can delete object configuration');
 reset role;
 select tests.authenticate_as('admin@a.test');
-select is(tests.attempt($$ update public.integration_objects set describe_last_modified = now(), describe_cache = '{}' where integration_id = 'a1000000-0000-4000-8000-00000000000a' $$), 'refused', 'an admin cannot write the describe cache (server-owned)');
+select is(tests.attempt($$ insert into private.describe_cache (integration_id, scope, body) values ('a1000000-0000-4000-8000-00000000000a', '*', '{}') $$), 'refused', 'an admin cannot write the describe cache (server-owned)');
+select is(tests.attempt($$ select 1 from private.describe_cache $$), 'refused', 'nor read it');
 select is(tests.attempt($$ update public.integration_objects set enabled = true where integration_id = 'b1000000-0000-4000-8000-00000000000b' $$), 'refused', 'an admin cannot change another business''s configuration');
 select tests.clear_authentication();
 select tests.authenticate_as('owner@b.test');

@@ -3,16 +3,10 @@
 // failed, without the Data API; runs page by an opaque keyset cursor; another business gets 404.
 import assert from 'node:assert/strict'
 import { encodeCursor } from '../../supabase/functions/_shared/contacts/cursor.ts'
-import { startTestGateway, type TestGateway } from '../helpers/gateway.ts'
+import { withTestGateway } from '../helpers/gateway.ts'
 import { createIntegration } from '../helpers/integrations.ts'
-import { invoke, supabaseAs, supabaseClient } from '../helpers/supabase-client.ts'
-import {
-  enableObject,
-  syncOnce,
-  type SyncWorld,
-  testSyncSettings,
-  withSyncWorld,
-} from '../helpers/sync-world.ts'
+import { expectJson, invoke, supabaseAs, supabaseClient } from '../helpers/supabase-client.ts'
+import { enableObject, syncOnce, testSyncSettings, withSyncWorld } from '../helpers/sync-world.ts'
 import { addMember, createBusiness, createUser } from '../helpers/test-db.ts'
 
 interface Run {
@@ -21,21 +15,6 @@ interface Run {
   started_at: string
   error_code: string | null
   error: string | null
-}
-
-async function withGateway(world: SyncWorld, run: (gateway: TestGateway) => Promise<void>) {
-  const gateway = await startTestGateway({ dbUrl: world.dbUrl, env: world.env })
-  try {
-    await run(gateway)
-  } finally {
-    await gateway.close()
-  }
-}
-
-async function json(response: Response, status: number) {
-  const body = await response.json()
-  assert.equal(response.status, status, JSON.stringify(body))
-  return body
 }
 
 Deno.test('integrations health: a member sees the last success, then why the sync failed', async () => {
@@ -49,9 +28,9 @@ Deno.test('integrations health: a member sees the last success, then why the syn
                      where integration_id = ${org.integrationId} and object = 'Widget__c'`
     const memberId = await createUser(world.sql, `member-${crypto.randomUUID()}@example.test`)
     await addMember(world.sql, world.businessId, memberId, 'member')
-    await withGateway(world, async (gateway) => {
+    await withTestGateway({ dbUrl: world.dbUrl, env: world.env }, async (gateway) => {
       const member = await supabaseAs(gateway, memberId)
-      const healthy = (await json(
+      const healthy = (await expectJson(
         await invoke(member, `integrations/${org.integrationId}/health`),
         200,
       )).health
@@ -73,7 +52,7 @@ Deno.test('integrations health: a member sees the last success, then why the syn
       world.sandbox.control.expireAccessTokens(org.orgId)
       const failed = await syncOnce(org.integrationId, settings)
       assert.equal(failed.status, 'failed')
-      const sick = (await json(
+      const sick = (await expectJson(
         await invoke(member, `integrations/${org.integrationId}/health`),
         200,
       )).health
@@ -83,7 +62,7 @@ Deno.test('integrations health: a member sees the last success, then why the syn
       assert.equal(sick.contacts_active, 30, 'what was synced stays')
       assert.equal(sick.last_success_at, healthy.last_success_at)
 
-      const { runs, next_cursor } = await json(
+      const { runs, next_cursor } = await expectJson(
         await invoke(member, `integrations/${org.integrationId}/runs`),
         200,
       )
@@ -107,20 +86,20 @@ Deno.test("integrations health: another business's integration is a 404, anonymo
     const outsiderId = await createUser(world.sql, `outsider-${crypto.randomUUID()}@example.test`)
     const otherBusiness = await createBusiness(world.sql, { name: 'Other', ownerId: outsiderId })
     try {
-      await withGateway(world, async (gateway) => {
+      await withTestGateway({ dbUrl: world.dbUrl, env: world.env }, async (gateway) => {
         const outsider = await supabaseAs(gateway, outsiderId)
         const owner = await supabaseAs(gateway, world.ownerId)
         const anonymous = supabaseClient(gateway.url)
         for (const route of ['health', 'runs', 'runs?limit=5']) {
           const path = `integrations/${integrationId}/${route}`
-          const refused = await json(await invoke(outsider, path), 404)
+          const refused = await expectJson(await invoke(outsider, path), 404)
           assert.equal(refused.error.code, 'not_found', route)
-          const anon = await json(await invoke(anonymous, path), 401)
+          const anon = await expectJson(await invoke(anonymous, path), 401)
           assert.equal(anon.error.code, 'unauthorized', route)
-          await json(await invoke(owner, path), 200)
+          await expectJson(await invoke(owner, path), 200)
         }
         // Never synced: health says so rather than inventing a success.
-        const { health } = await json(
+        const { health } = await expectJson(
           await invoke(owner, `integrations/${integrationId}/health`),
           200,
         )
@@ -162,14 +141,14 @@ Deno.test('integrations runs: keyset pages visit every run once, newest first, a
     const expected = await world.sql<{ id: string }[]>`
       select id::text from public.sync_runs where integration_id = ${integrationId}
        order by started_at desc, id desc`
-    await withGateway(world, async (gateway) => {
+    await withTestGateway({ dbUrl: world.dbUrl, env: world.env }, async (gateway) => {
       const owner = await supabaseAs(gateway, world.ownerId)
       const pages: Run[][] = []
       let cursor: string | null = null
       do {
         const query: string = new URLSearchParams(cursor ? { limit: '3', cursor } : { limit: '3' })
           .toString()
-        const page = await json(
+        const page = await expectJson(
           await invoke(owner, `integrations/${integrationId}/runs?${query}`),
           200,
         )
@@ -189,14 +168,14 @@ Deno.test('integrations runs: keyset pages visit every run once, newest first, a
       ]
       for (const bad of tampered) {
         const query = new URLSearchParams({ cursor: bad })
-        const refused = await json(
+        const refused = await expectJson(
           await invoke(owner, `integrations/${integrationId}/runs?${query}`),
           400,
         )
         assert.equal(refused.error.code, 'validation_failed', bad)
       }
       for (const query of ['limit=0', 'limit=201', 'limit=ten']) {
-        await json(await invoke(owner, `integrations/${integrationId}/runs?${query}`), 400)
+        await expectJson(await invoke(owner, `integrations/${integrationId}/runs?${query}`), 400)
       }
     })
   })

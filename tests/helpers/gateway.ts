@@ -92,3 +92,16 @@ export async function startTestGateway(options: TestGatewayOptions = {}): Promis
     },
   }
 }
+
+/** Runs `run` against a gateway started with `options`, closed whatever happens. */
+export async function withTestGateway(
+  options: TestGatewayOptions,
+  run: (gateway: TestGateway) => Promise<void>,
+): Promise<void> {
+  const gateway = await startTestGateway(options)
+  try {
+    await run(gateway)
+  } finally {
+    await gateway.close()
+  }
+}

@@ -1,6 +1,7 @@
 // supabase-js for end-to-end tests: the client a frontend holds, pointed at the in-process gateway
 // and signed in as a test user, so tests call the functions through `functions.invoke` as an
 // app does (its headers, its preflight-relevant headers, its error types).
+import assert from 'node:assert/strict'
 import {
   createClient,
   FunctionsHttpError,
@@ -67,4 +68,11 @@ export async function invoke(
     status: response.status,
     headers: response.headers,
   })
+}
+
+/** The JSON body of `response`, once its status is `status` (the body says why when not). */
+export async function expectJson(response: Response, status: number) {
+  const body = await response.json()
+  assert.equal(response.status, status, JSON.stringify(body))
+  return body
 }

@@ -1,5 +1,6 @@
 // The integrations function's routes: a signed-in user's businesses, and their CRM integrations
-// (create, list, read, change, disconnect, events, sync health and run history). Handlers
+// (create, list, read, change, disconnect, events, sync health and run history, the objects and
+// fields the connected account offers, each object's configuration, health and runs). Handlers
 // validate and delegate to _shared.
 import { asUser } from '../_shared/db/as-user.ts'
 import { createApp } from '../_shared/http/app.ts'
@@ -18,15 +19,24 @@ import {
   updateIntegration,
 } from '../_shared/integrations/manage.ts'
 import { listCallerBusinesses } from '../_shared/tenancy/businesses.ts'
+import {
+  putObjectConfiguration,
+  readObjectConfiguration,
+} from '../_shared/objects/configuration.ts'
+import { listObjectRuns, readObjectHealth } from '../_shared/objects/health.ts'
+import { listAvailableObjects, listObjectFields } from '../_shared/objects/listing.ts'
 import { storeCredentials } from '../_shared/connect/store-credentials.ts'
 import {
   clientOf,
   createIntegrationBody,
   credentialsBody,
+  describeQuery,
   disconnectQuery,
   eventsQuery,
   integrationParams,
   listQuery,
+  objectConfigurationBody,
+  objectParams,
   runsQuery,
   updateIntegrationBody,
 } from './schemas.ts'
@@ -145,5 +155,69 @@ app.get(
   async (c) => {
     const page = await listSyncRuns(c.var.claims, c.req.valid('param').id, c.req.valid('query'))
     return c.json(page)
+  },
+)
+
+/** Object names after `:id/objects/`: a key or an API name (others are unknown routes). */
+const byObject = `${byId}/objects/:object{[A-Za-z][A-Za-z0-9_]{0,79}}`
+
+app.get(
+  `${byId}/objects`,
+  docs.objects,
+  validate('param', integrationParams),
+  validate('query', describeQuery),
+  async (c) => {
+    const refresh = c.req.valid('query').refresh === 'true'
+    return c.json(await listAvailableObjects(c.var.claims, c.req.valid('param').id, { refresh }))
+  },
+)
+
+app.get(
+  `${byObject}/fields`,
+  docs.objectFields,
+  validate('param', objectParams),
+  validate('query', describeQuery),
+  async (c) => {
+    const { id, object } = c.req.valid('param')
+    const refresh = c.req.valid('query').refresh === 'true'
+    return c.json(await listObjectFields(c.var.claims, id, object, { refresh }))
+  },
+)
+
+app.get(byObject, docs.objectConfiguration, validate('param', objectParams), async (c) => {
+  const { id, object } = c.req.valid('param')
+  return c.json({ configuration: await readObjectConfiguration(c.var.claims, id, object) })
+})
+
+app.put(
+  byObject,
+  docs.putObjectConfiguration,
+  validate('param', objectParams),
+  validate('json', objectConfigurationBody),
+  async (c) => {
+    const { id, object } = c.req.valid('param')
+    const configuration = await putObjectConfiguration(
+      c.var.claims,
+      id,
+      object,
+      c.req.valid('json'),
+    )
+    return c.json({ configuration })
+  },
+)
+
+app.get(`${byObject}/health`, docs.objectHealth, validate('param', objectParams), async (c) => {
+  const { id, object } = c.req.valid('param')
+  return c.json({ health: await readObjectHealth(c.var.claims, id, object) })
+})
+
+app.get(
+  `${byObject}/runs`,
+  docs.objectRuns,
+  validate('param', objectParams),
+  validate('query', runsQuery),
+  async (c) => {
+    const { id, object } = c.req.valid('param')
+    return c.json(await listObjectRuns(c.var.claims, id, object, c.req.valid('query')))
   },
 )

@@ -61,6 +61,68 @@ const syncRun = z.object({
   error: z.string().nullable().meta({ description: 'What went wrong, for people' }),
 }).meta({ id: 'SyncRun' })
 
+const objectTable = z.enum(['contacts', 'accounts', 'crm_leads', 'crm_records'])
+const objectKey = z.string().meta({
+  description: 'contact, account, lead (tables of their own), or the provider API name (Foo__c)',
+})
+
+const availableObject = z.object({
+  object: objectKey,
+  name: z.string().meta({ description: "The provider's API name" }),
+  label: z.string(),
+  custom: z.boolean(),
+  syncable: z.boolean().meta({ description: 'Whether the sync can read it' }),
+  enabled: z.boolean(),
+  table: objectTable,
+}).meta({ id: 'AvailableObject' })
+
+const unstorableReason = z.enum(['compound', 'unsupported_type'])
+
+const availableField = z.object({
+  name: z.string(),
+  label: z.string(),
+  type: z.string().meta({ description: "The provider's field type" }),
+  custom: z.boolean(),
+  nillable: z.boolean(),
+  compound_field_name: z.string().nullable(),
+  storable: z.boolean().meta({ description: 'Whether a field mapping may name it' }),
+  unstorable_reason: unstorableReason.nullable(),
+}).meta({ id: 'AvailableField' })
+
+const objectConfiguration = z.object({
+  object: objectKey,
+  name: z.string(),
+  table: objectTable,
+  configured: z.boolean().meta({ description: 'False: nobody configured it, defaults shown' }),
+  enabled: z.boolean(),
+  field_mapping: z.record(z.string(), z.string()),
+  keep_source_record: z.boolean(),
+  updated_at: timestamp.nullable(),
+}).meta({ id: 'ObjectConfiguration' })
+
+const objectHealth = z.object({
+  integration_id: id,
+  business_id: id,
+  object: objectKey,
+  sync_enabled: z.boolean(),
+  paused_reason: z.string().nullable(),
+  initial_sync_completed_at: timestamp.nullable(),
+  last_success_at: timestamp.nullable(),
+  lag_seconds: z.number().nullable().meta({ description: 'Seconds since the last success' }),
+  error_streak: z.number().int().meta({ description: 'Failed runs in a row' }),
+  last_error_code: z.string().nullable(),
+  last_error: z.string().nullable(),
+  next_sync_at: timestamp,
+  last_run_status: z.string().nullable(),
+  last_run_error_code: z.string().nullable(),
+  last_run_finished_at: timestamp.nullable(),
+}).meta({ id: 'ObjectSyncHealth' })
+
+const runsPage = z.object({
+  runs: z.array(syncRun),
+  next_cursor: z.string().nullable().meta({ description: 'Pass back as `cursor`' }),
+})
+
 export const docs = {
   businesses: describeRoute({
     summary: "The caller's businesses, with the caller's role in each",
@@ -113,10 +175,7 @@ export const docs = {
     responses: {
       200: {
         description: 'Runs',
-        body: z.object({
-          runs: z.array(syncRun),
-          next_cursor: z.string().nullable().meta({ description: 'Pass back as `cursor`' }),
-        }),
+        body: runsPage,
       },
     },
     errors: ['not_found'],
@@ -124,6 +183,70 @@ export const docs = {
   events: describeRoute({
     summary: "An integration's events, newest first (members)",
     responses: { 200: { description: 'Events', body: z.object({ events: z.array(event) }) } },
+    errors: ['not_found'],
+  }),
+  objects: describeRoute({
+    summary: 'The objects the connected account offers, enabled or not, and their tables (members)',
+    responses: {
+      200: {
+        description: 'Objects, from the describe cache while fresh (refresh=true asks now)',
+        body: z.object({ objects: z.array(availableObject), fetched_at: timestamp }),
+      },
+    },
+    errors: ['not_found', 'objects_unsupported', ...providerCallErrors],
+  }),
+  objectFields: describeRoute({
+    summary: "An object's fields, storable or not and why (members)",
+    responses: {
+      200: {
+        description: 'Fields the connected user can read',
+        body: z.object({
+          object: objectKey,
+          name: z.string(),
+          fields: z.array(availableField),
+          fetched_at: timestamp,
+        }),
+      },
+    },
+    errors: ['not_found', 'objects_unsupported', 'object_not_found', ...providerCallErrors],
+  }),
+  objectConfiguration: describeRoute({
+    summary: "An object's configuration: enabled, field mapping, source record (members)",
+    responses: {
+      200: {
+        description: 'The configuration',
+        body: z.object({ configuration: objectConfiguration }),
+      },
+    },
+    errors: ['not_found', 'objects_unsupported', 'object_not_found', ...providerCallErrors],
+  }),
+  putObjectConfiguration: describeRoute({
+    summary: "Set an object's configuration, checked against describe (owners, admins)",
+    responses: {
+      200: {
+        description: 'The configuration as stored (writing it again changes nothing)',
+        body: z.object({ configuration: objectConfiguration }),
+      },
+    },
+    errors: [
+      'not_found',
+      'forbidden',
+      'objects_unsupported',
+      'object_not_found',
+      'object_not_syncable',
+      'object_required',
+      'field_mapping_invalid',
+      ...providerCallErrors,
+    ],
+  }),
+  objectHealth: describeRoute({
+    summary: "One synced object's health: last success, lag, streak, last error (members)",
+    responses: { 200: { description: 'Health', body: z.object({ health: objectHealth }) } },
+    errors: ['not_found', 'object_not_found'],
+  }),
+  objectRuns: describeRoute({
+    summary: "One object's sync runs, newest first (members)",
+    responses: { 200: { description: 'Runs', body: runsPage } },
     errors: ['not_found'],
   }),
 }

@@ -110,3 +110,34 @@ export const credentialsBody = z.strictObject({
   username: z.string().min(1).max(255).optional(),
   password: z.string().min(1).max(1024).optional(),
 })
+
+/** An object key (contact, account, lead) or a provider's object API name (Foo__c). */
+export const objectName = z.string().regex(
+  /^[A-Za-z][A-Za-z0-9_]{0,79}$/,
+  'must be an object API name',
+)
+
+export const objectParams = z.object({ id: z.guid(), object: objectName })
+
+/** `refresh=true` revalidates the describe now instead of serving a fresh cached copy. */
+export const describeQuery = z.object({ refresh: z.enum(['true', 'false']).default('false') })
+
+/**
+ * A field mapping's shape, as the database also checks it: source field API names to
+ * lowercase target names, unique, at most 100. Describe checks the fields themselves.
+ */
+const fieldMapping = z.record(
+  z.string().regex(/^[A-Za-z][A-Za-z0-9_]{0,79}$/, 'must be a field API name'),
+  z.string().regex(/^[a-z][a-z0-9_]{0,62}$/, 'must be lowercase letters, digits and _'),
+)
+  .refine((mapping) => Object.keys(mapping).length <= 100, 'at most 100 fields')
+  .refine((mapping) => {
+    const targets = Object.values(mapping)
+    return new Set(targets).size === targets.length
+  }, 'two fields map to one name')
+
+export const objectConfigurationBody = z.strictObject({
+  enabled: z.boolean(),
+  field_mapping: fieldMapping.default({}),
+  keep_source_record: z.boolean().default(false),
+})

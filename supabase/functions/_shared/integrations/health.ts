@@ -87,7 +87,7 @@ export async function readIntegrationHealth(
 }
 
 /**
- * A page of the integration's runs, newest first. Ordered by (started_at, id) descending, the
+ * A page of the integration's runs (of one object when `object` is given), newest first. Ordered by (started_at, id) descending, the
  * order of the index on (integration_id, started_at desc); the id breaks ties between runs that
  * started in the same microsecond. Timestamps go in as `::text::timestamptz` so postgres.js does
  * not round the cursor through a JS Date (milliseconds only).
@@ -97,7 +97,7 @@ export async function readIntegrationHealth(
 export async function listSyncRuns(
   claims: UserClaims,
   integrationId: string,
-  { limit, cursor }: { limit: number; cursor?: RunsCursor },
+  { limit, cursor, object }: { limit: number; cursor?: RunsCursor; object?: string },
 ): Promise<RunsPage> {
   return await asUser(claims, async (tx) => {
     if (!(await findIntegration(tx, integrationId))) {
@@ -106,13 +106,14 @@ export async function listSyncRuns(
     const before = cursor
       ? tx`and (r.started_at, r.id) < (${cursor.s}::text::timestamptz, ${cursor.i}::bigint)`
       : tx``
+    const ofObject = object === undefined ? tx`` : tx`and r.object = ${object}`
     const rows = await tx<SyncRunView[]>`
       select r.id::text, r.trigger, r.status,
              to_char(r.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as started_at,
              r.finished_at, r.duration_ms, r.pages, r.records_upserted, r.records_deleted,
              r.api_calls, r.error_code, r.error
         from public.sync_runs r
-       where r.integration_id = ${integrationId} ${before}
+       where r.integration_id = ${integrationId} ${ofObject} ${before}
        order by r.started_at desc, r.id desc
        limit ${limit + 1}`
     const runs = rows.slice(0, limit)

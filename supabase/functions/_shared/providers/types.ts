@@ -3,6 +3,7 @@
 import { z } from 'zod'
 import type { ClientCredentials, TokenResponse } from '../oauth/token-client.ts'
 import type { SourceFactory } from '../sync/source.ts'
+import type { ProviderDescribe } from './describe.ts'
 
 export type { TokenResponse }
 
@@ -307,6 +308,8 @@ export interface ProviderHooks {
    * @throws {ValidationError} naming the field.
    */
   checkConfig?(config: ConnectionConfig): ConnectionConfig
+  /** The objects and fields a connected account exposes (the objects endpoints, mapping checks). */
+  describe?: ProviderDescribe
 }
 
 /** A CRM contact as the picker shows it, read live from the provider. */

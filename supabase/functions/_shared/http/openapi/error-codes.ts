@@ -29,6 +29,16 @@ export const errorCodes = {
     description: 'redirect_to is not on APP_REDIRECT_ALLOWLIST',
   },
   state_invalid: { status: 400, description: 'The connection attempt is unknown or already used' },
+  field_mapping_invalid: {
+    status: 400,
+    description:
+      'A mapped field is unknown or unreadable (field-level security), compound, of a type we cannot store, or maps onto a column; details name each field',
+  },
+  object_required: { status: 400, description: 'The contact object cannot be disabled' },
+  object_not_syncable: {
+    status: 400,
+    description: 'The provider does not let the object be synced',
+  },
   unauthorized: {
     status: 401,
     description: 'No valid credentials (missing, malformed or expired)',
@@ -38,6 +48,14 @@ export const errorCodes = {
   contacts_unsupported: {
     status: 404,
     description: "The integration's provider has no CRM contacts to read",
+  },
+  objects_unsupported: {
+    status: 404,
+    description: "The integration's provider cannot list its objects",
+  },
+  object_not_found: {
+    status: 404,
+    description: 'The connected account has no such object, or the integration does not sync it',
   },
   conflict: { status: 409, description: 'The request conflicts with the current state' },
   integration_exists: { status: 409, description: 'The business has an integration of that name' },

@@ -1,8 +1,9 @@
 // What Salesforce's data cannot say: the login host per environment, the signed token response
-// with its org and user, the one 401 that means an expired session, the API version.
+// with its org and user, the one 401 that means an expired session, the API version, describe.
 import { getConfig } from '../../config.ts'
 import { ValidationError } from '../../http/errors.ts'
 import type { ConnectionConfig, ProviderHooks } from '../types.ts'
+import { salesforceDescribe } from './describe.ts'
 import { isInvalidSession } from './rest-errors.ts'
 import { readSalesforceTokenResponse } from './token-response.ts'
 
@@ -55,4 +56,5 @@ export const salesforceHooks: ProviderHooks = {
     return isInvalidSession(401, await response.clone().text()) ? 'auth_expired' : 'other'
   },
   defaultApiVersion: () => getConfig('salesforce').SALESFORCE_API_VERSION,
+  describe: salesforceDescribe,
 }
