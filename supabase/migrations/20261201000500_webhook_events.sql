@@ -111,7 +111,7 @@ begin
   if new.sync_requested_at is not null
      and new.next_sync_at > now()
      and new.consecutive_failures = 0
-     and new.sync_requested_at >= coalesce(new.last_run_at, '-infinity') then
+     and new.sync_requested_at > coalesce(new.last_run_at, '-infinity') then
     new.next_sync_at := now();
   end if;
   return new;
