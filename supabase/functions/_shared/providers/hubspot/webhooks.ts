@@ -105,11 +105,6 @@ function keyOf(event: HubSpotEvent): string {
 }
 
 async function verify(delivery: WebhookDelivery): Promise<void> {
-  if (!delivery.clientSecret) {
-    throw new ServiceUnavailableError('HubSpot webhooks need HUBSPOT_CLIENT_SECRET', {
-      code: 'webhook_not_configured',
-    })
-  }
   const timestamp = delivery.headers.get('x-hubspot-request-timestamp') ?? ''
   if (!/^[0-9]{1,15}$/.test(timestamp)) throw new TimestampInvalidError()
   if (Math.abs(delivery.now - Number(timestamp)) > maxTimestampSkewMs) {
@@ -117,6 +112,12 @@ async function verify(delivery: WebhookDelivery): Promise<void> {
   }
   const signature = delivery.headers.get('x-hubspot-signature-v3')
   if (!signature) throw new SignatureInvalidError()
+  // Only a delivery that looks like HubSpot's gets this far: junk is a 401 whatever the setup.
+  if (!delivery.clientSecret) {
+    throw new ServiceUnavailableError('HubSpot webhooks need HUBSPOT_CLIENT_SECRET', {
+      code: 'webhook_not_configured',
+    })
+  }
   const expected = await hubspotSignatureV3(delivery.clientSecret, {
     method: delivery.method,
     url: delivery.url,
