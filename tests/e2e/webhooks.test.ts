@@ -9,11 +9,11 @@
 // source then reaches the sandbox through PROVIDER_SIMULATOR_URL (a `<url>/<host>/<path>`
 // forwarder to the in-process sandbox, set up here) with the tokens stored at install.
 import assert from 'node:assert/strict'
-import { signatureV3 } from '../../scripts/sandbox/hubspot/webhooks.ts'
 import { getProvider } from '../../supabase/functions/_shared/providers/registry.ts'
 import { setEnv } from '../helpers/env.ts'
 import { startTestGateway, type TestGateway } from '../helpers/gateway.ts'
 import { captureLogs } from '../helpers/logs.ts'
+import { signedHubSpotWebhook } from '../helpers/hubspot-webhook.ts'
 import {
   type AppInfo,
   hubspotInProcess,
@@ -281,21 +281,10 @@ Deno.test('webhooks e2e: a replayed or tampered delivery changes nothing', async
 
     // Captured six minutes ago and re-sent: correctly signed, too old.
     const old = world.sb.control.now() - 6 * 60_000
-    const stale = await world.gateway.request(webhookPath, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-hubspot-request-timestamp': String(old),
-        'x-hubspot-signature-v3': await signatureV3(
-          world.app.clientSecret,
-          'POST',
-          original.url,
-          JSON.stringify(events),
-          old,
-        ),
-      },
-      body: JSON.stringify(events),
-    })
+    const stale = await world.gateway.request(
+      webhookPath,
+      await signedHubSpotWebhook(world.app.clientSecret, original.url, JSON.stringify(events), old),
+    )
     assert.equal(stale.status, 401)
     assert.equal((await stale.json()).error.code, 'timestamp_invalid')
     assert.deepEqual(await dueObjects(world.sql, world), [], 'nothing is due')

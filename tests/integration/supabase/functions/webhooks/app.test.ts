@@ -2,13 +2,13 @@
 // portal's account object due (where the integration syncs accounts), a retry is a duplicate,
 // and an event that arrives while the object's sync runs keeps it due after that run.
 import assert from 'node:assert/strict'
-import { signatureV3 } from '../../../../../scripts/sandbox/hubspot/webhooks.ts'
 import { closeSql } from '../../../../../supabase/functions/_shared/db/client.ts'
 import { asService } from '../../../../../supabase/functions/_shared/db/as-user.ts'
 import { claimSync } from '../../../../../supabase/functions/_shared/sync/leases.ts'
 import { closeRun, openRun } from '../../../../../supabase/functions/_shared/sync/run-records.ts'
 import { app } from '../../../../../supabase/functions/webhooks/app.ts'
 import { setEnv } from '../../../../helpers/env.ts'
+import { signedHubSpotWebhook } from '../../../../helpers/hubspot-webhook.ts'
 import { captureLogs } from '../../../../helpers/logs.ts'
 import {
   type AdminSql,
@@ -63,23 +63,14 @@ async function withFixture(run: (fixture: Fixture) => Promise<void>): Promise<vo
       integrationId: row.id,
       portalId,
       async post(events) {
-        const body = JSON.stringify(events)
-        const timestamp = Date.now()
-        const response = await app.request('/webhooks/hubspot', {
-          method: 'POST',
-          headers: {
-            'content-type': 'application/json',
-            'x-hubspot-request-timestamp': String(timestamp),
-            'x-hubspot-signature-v3': await signatureV3(
-              secret,
-              'POST',
-              `${publicBase}/webhooks/hubspot`,
-              body,
-              timestamp,
-            ),
-          },
-          body,
-        })
+        const response = await app.request(
+          '/webhooks/hubspot',
+          await signedHubSpotWebhook(
+            secret,
+            `${publicBase}/webhooks/hubspot`,
+            JSON.stringify(events),
+          ),
+        )
         assert.equal(response.status, 200, await response.clone().text())
         return await response.json()
       },

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
-import { signatureV3 } from '../../../../../scripts/sandbox/hubspot/webhooks.ts'
 import { app } from '../../../../../supabase/functions/webhooks/app.ts'
 import {
   publicWebhookUrl,
   webhookPublicBase,
 } from '../../../../../supabase/functions/_shared/webhooks/receiver.ts'
 import { setEnv } from '../../../../helpers/env.ts'
+import { signedHubSpotWebhook } from '../../../../helpers/hubspot-webhook.ts'
 import { offlineCaller } from '../../../../helpers/offline-app.ts'
 
 // Every delivery here is refused before any SQL, so no database is needed; accepted deliveries
@@ -26,23 +26,13 @@ const body = JSON.stringify([{
   objectId: 3,
 }])
 
-async function signed(path: string, options: { timestamp?: number; url?: string } = {}) {
-  const timestamp = options.timestamp ?? Date.now()
-  return {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-hubspot-request-timestamp': String(timestamp),
-      'x-hubspot-signature-v3': await signatureV3(
-        secret,
-        'POST',
-        options.url ?? `${publicBase}${path}`,
-        body,
-        timestamp,
-      ),
-    },
+function signed(path: string, options: { timestamp?: number; url?: string } = {}) {
+  return signedHubSpotWebhook(
+    secret,
+    options.url ?? `${publicBase}${path}`,
     body,
-  }
+    options.timestamp,
+  )
 }
 
 async function errorOf(response: Response): Promise<[number, string]> {

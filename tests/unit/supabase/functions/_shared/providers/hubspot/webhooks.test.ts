@@ -168,6 +168,15 @@ Deno.test('hubspot webhooks: without the app secret nothing is trusted (503, Hub
     await refusal(hubspotWebhooks.verify(await delivery({ clientSecret: undefined }))),
     { status: 503, code: 'webhook_not_configured' },
   )
+  // Junk that does not even look like HubSpot's is a 401 whatever the setup, never a 5xx.
+  const junk = await delivery({
+    clientSecret: undefined,
+    headers: { 'x-hubspot-request-timestamp': '', 'x-hubspot-signature-v3': '' },
+  })
+  assert.deepEqual(await refusal(hubspotWebhooks.verify(junk)), {
+    status: 401,
+    code: 'timestamp_invalid',
+  })
 })
 
 Deno.test('hubspot webhooks: events name the portal and our object key', () => {
