@@ -4,8 +4,10 @@
 import assert from 'node:assert/strict'
 import { closeSql } from '../../../../../supabase/functions/_shared/db/client.ts'
 import { asService } from '../../../../../supabase/functions/_shared/db/as-user.ts'
+import { decideAfterRun } from '../../../../../supabase/functions/_shared/sync/failure-policy.ts'
 import { claimSync } from '../../../../../supabase/functions/_shared/sync/leases.ts'
 import { closeRun, openRun } from '../../../../../supabase/functions/_shared/sync/run-records.ts'
+import { syncSettings } from '../../../../../supabase/functions/_shared/sync/settings.ts'
 import { app } from '../../../../../supabase/functions/webhooks/app.ts'
 import { setEnv } from '../../../../helpers/env.ts'
 import { signedHubSpotWebhook } from '../../../../helpers/hubspot-webhook.ts'
@@ -151,18 +153,10 @@ Deno.test('webhooks: an event during a run keeps the object due when the run res
     const runId = await openRun(claim, 'cron')
     // The change happens, and its webhook arrives, while the run reads.
     await f.post([event(f.portalId, { subscriptionType: 'contact.propertyChange', eventId: 5 })])
-    await closeRun(claim, runId, { pages: 1, recordsUpserted: 0, recordsDeleted: 0, apiCalls: 1 }, {
-      runStatus: 'succeeded',
-      errorCode: null,
-      error: null,
-      schedule: {
-        consecutiveFailures: 0,
-        nextSyncInSeconds: 900,
-        success: true,
-        readComplete: true,
-      },
-      integration: null,
-    }, 10)
+    // The run completes as the engine closes one: the next sync an interval away.
+    const decision = decideAfterRun({ kind: 'complete' }, claim, syncSettings().schedule)
+    const counters = { pages: 1, recordsUpserted: 0, recordsDeleted: 0, apiCalls: 1 }
+    await closeRun(claim, runId, counters, decision, 10)
     assert.deepEqual(await f.due(), ['contact'], 'still due: the next tick reads the change')
   })
 })
