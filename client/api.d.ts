@@ -6199,6 +6199,202 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The webhooks function's OpenAPI document */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description OpenAPI 3.1, JSON */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["OpenApiDocument"];
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/webhooks/{provider}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A provider's change notifications (no JWT; the provider's signature)
+         * @description HubSpot (`/webhooks/hubspot`): a JSON array of webhook events signed with `X-HubSpot-Signature-v3` over the public URL (WEBHOOKS_PUBLIC_BASE_URL) and `X-HubSpot-Request-Timestamp` within 5 minutes. Each new event makes its portal's contact or account sync due now; retried events (same key) and events for portals no integration is connected to change nothing and still answer 200.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    provider: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Received (also for duplicates and unknown accounts) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            received: number;
+                            duplicates: number;
+                            objects_marked: number;
+                            unknown_accounts: number;
+                        };
+                    };
+                };
+                /** @description `bad_request`: The request is malformed (e.g. a body that is not JSON); `validation_failed`: Input failed its schema; details lists the issues */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "bad_request" | "validation_failed";
+                            };
+                        };
+                    };
+                };
+                /** @description `signature_invalid`: The webhook signature is missing or does not match the delivery; `timestamp_invalid`: The webhook timestamp is missing or more than 5 minutes off (a replay) */
+                401: {
+                    headers: {
+                        /** @description Bearer */
+                        "WWW-Authenticate"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "signature_invalid" | "timestamp_invalid";
+                            };
+                        };
+                    };
+                };
+                /** @description `not_found`: No such thing, or not yours (never told apart); `webhooks_unsupported`: The provider sends no webhooks here */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "not_found" | "webhooks_unsupported";
+                            };
+                        };
+                    };
+                };
+                /** @description `payload_too_large`: The request body is larger than 1 MiB */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "payload_too_large";
+                            };
+                        };
+                    };
+                };
+                /** @description `internal_error`: Unexpected; the logs hold the request id */
+                500: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "internal_error";
+                            };
+                        };
+                    };
+                };
+                /** @description `webhook_not_configured`: The server lacks the provider app's secret to verify webhooks with */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ErrorEnvelope"] & {
+                            error?: {
+                                /** @enum {unknown} */
+                                code?: "webhook_not_configured";
+                            };
+                        };
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {

@@ -116,6 +116,15 @@ const sections = {
     // REQUEST_LIMIT_EXCEEDED (the org's rolling 24 h allowance): wait this long before trying.
     SYNC_LIMIT_BACKOFF_MINUTES: z.coerce.number().int().min(1).max(1440).default(60),
   }),
+  webhooks: z.object({
+    // The public base of the functions as providers call them: HubSpot signs the exact URL it
+    // called, and behind the gateway the function sees neither that host nor /functions/v1.
+    // Unset: PUBLIC_FUNCTIONS_URL, else <SUPABASE_URL>/functions/v1 (hosted, SUPABASE_URL is
+    // https://<ref>.supabase.co). Set it when webhooks arrive on a custom domain.
+    WEBHOOKS_PUBLIC_BASE_URL: baseUrl.optional(),
+    PUBLIC_FUNCTIONS_URL: baseUrl.optional(),
+    SUPABASE_URL: baseUrl,
+  }),
   oauth: z.object({
     // The browser-facing base of the functions (https://<ref>.supabase.co/functions/v1). The
     // redirect_uri is built from it, never from SUPABASE_URL (internal under `supabase start`)

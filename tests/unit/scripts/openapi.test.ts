@@ -52,6 +52,7 @@ Deno.test('every route of every function is documented: summary, a success respo
 Deno.test('security: bearer JWT for user routes, the cron secret for the tick, none for callback and documents', async () => {
   const { paths } = await buildDocument()
   assert.deepEqual(paths['/callback/{provider}'].get.security, [])
+  assert.deepEqual(paths['/webhooks/{provider}'].post.security, [])
   assert.deepEqual(paths['/sync-cron'].post.security, [{ cronSecret: [] }])
   assert.deepEqual(paths['/sync-cron/integrations/{id}'].post.security, [{ bearerAuth: [] }])
   assert.deepEqual(paths['/integrations/{id}'].delete.security, [{ bearerAuth: [] }])

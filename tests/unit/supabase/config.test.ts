@@ -6,8 +6,9 @@ import { join, resolve } from 'node:path'
 import { listDeployedFunctions, repoRoot } from '../../../scripts/deploy/function-config.ts'
 
 // Functions a browser or user app calls with a user JWT keep the gateway's check; the OAuth
-// callback (reached by the provider's redirect) and sync-cron (called by pg_cron with its own
-// secret) must set it false or the gateway would refuse them. A new function belongs here.
+// callback (reached by the provider's redirect), sync-cron (called by pg_cron with its own
+// secret) and webhooks (providers sign their deliveries) must set it false or the gateway would
+// refuse them. A new function belongs here.
 const intendedVerifyJwt: Record<string, boolean> = {
   alerts: true,
   authorize: true,
@@ -16,6 +17,7 @@ const intendedVerifyJwt: Record<string, boolean> = {
   integrations: true,
   proxy: true,
   'sync-cron': false,
+  webhooks: false,
 }
 
 const functions = await listDeployedFunctions()

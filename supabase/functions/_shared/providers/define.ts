@@ -7,11 +7,13 @@ import {
   type ProviderSpecInput,
   providerSpecSchema,
 } from './types.ts'
+import type { WebhookReceiver } from '../webhooks/receiver.ts'
 
 export interface ProviderDefinition {
   spec: ProviderSpecInput
   hooks?: ProviderHooks
   objects?: ProviderObjects
+  webhooks?: WebhookReceiver
 }
 
 /**
@@ -27,5 +29,10 @@ export function defineProvider(definition: ProviderDefinition): Provider {
     const fields = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
     throw new Error(`Provider spec ${JSON.stringify(id)} is invalid: ${fields.join('; ')}`)
   }
-  return { spec: parsed.data, hooks: definition.hooks ?? {}, objects: definition.objects ?? {} }
+  return {
+    spec: parsed.data,
+    hooks: definition.hooks ?? {},
+    objects: definition.objects ?? {},
+    ...(definition.webhooks ? { webhooks: definition.webhooks } : {}),
+  }
 }

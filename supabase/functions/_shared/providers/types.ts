@@ -4,6 +4,7 @@ import { z } from 'zod'
 import type { ClientCredentials, TokenResponse } from '../oauth/token-client.ts'
 import type { SourceFactory } from '../sync/source.ts'
 import type { ProviderDescribe } from './describe.ts'
+import type { WebhookReceiver } from '../webhooks/receiver.ts'
 
 export type { TokenResponse }
 
@@ -383,6 +384,8 @@ export interface Provider {
   spec: ProviderSpec
   hooks: ProviderHooks
   objects: ProviderObjects
+  /** Inbound webhooks (`POST /webhooks/<id>`), for providers that send them. */
+  webhooks?: WebhookReceiver
 }
 
 // --- Salesforce's locations, kept while integrations still carry environment columns. ---

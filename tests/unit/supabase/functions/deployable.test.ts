@@ -33,6 +33,7 @@ Deno.test('the CLI finds every function folder of supabase/functions', () => {
     'integrations',
     'proxy',
     'sync-cron',
+    'webhooks',
   ])
 })
 

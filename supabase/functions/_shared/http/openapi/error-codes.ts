@@ -43,6 +43,14 @@ export const errorCodes = {
     status: 401,
     description: 'No valid credentials (missing, malformed or expired)',
   },
+  signature_invalid: {
+    status: 401,
+    description: 'The webhook signature is missing or does not match the delivery',
+  },
+  timestamp_invalid: {
+    status: 401,
+    description: 'The webhook timestamp is missing or more than 5 minutes off (a replay)',
+  },
   forbidden: { status: 403, description: 'Known caller, but only owners and admins may do this' },
   not_found: { status: 404, description: 'No such thing, or not yours (never told apart)' },
   contacts_unsupported: {
@@ -57,6 +65,7 @@ export const errorCodes = {
     status: 404,
     description: 'The connected account has no such object, or the integration does not sync it',
   },
+  webhooks_unsupported: { status: 404, description: 'The provider sends no webhooks here' },
   conflict: { status: 409, description: 'The request conflicts with the current state' },
   integration_exists: { status: 409, description: 'The business has an integration of that name' },
   integration_connected: {
@@ -128,6 +137,10 @@ export const errorCodes = {
   credentials_incomplete: {
     status: 502,
     description: 'The stored credentials are incomplete; connect it again',
+  },
+  webhook_not_configured: {
+    status: 503,
+    description: "The server lacks the provider app's secret to verify webhooks with",
   },
   service_unavailable: { status: 503, description: 'A dependency (e.g. the JWKS) is unavailable' },
 } satisfies Record<string, ErrorCodeInfo>

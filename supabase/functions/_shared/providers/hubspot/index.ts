@@ -2,5 +2,10 @@
 import type { ProviderDefinition } from '../define.ts'
 import { hubspotHooks } from './hooks.ts'
 import { hubspotSpec } from './spec.ts'
+import { hubspotWebhooks } from './webhooks.ts'
 
-export const hubspot: ProviderDefinition = { spec: hubspotSpec, hooks: hubspotHooks }
+export const hubspot: ProviderDefinition = {
+  spec: hubspotSpec,
+  hooks: hubspotHooks,
+  webhooks: hubspotWebhooks,
+}
