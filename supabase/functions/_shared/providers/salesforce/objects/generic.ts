@@ -18,13 +18,7 @@ const genericMapping = {
   pageSql: `
       select distinct on (r."Id") r."Id" as source_id, r."SystemModstamp" as source_modstamp,
              r."IsDeleted" as deleted, ${mappedFieldsSql} as data
-        from ${
-    pageRecordsSql([
-      ['Id', 'text'],
-      ['SystemModstamp', 'timestamptz'],
-      ['IsDeleted', 'boolean'],
-    ])
-  }
+        from ${pageRecordsSql(readFields([]).columns)}
        ${newestFirst}`,
 }
 
