@@ -26,7 +26,10 @@ export interface RunCpu {
    * take it (other runs' pages in flight count), and the run should stop there.
    */
   reservePage(records: number): boolean
-  /** The page fetched with the last reservation is stored: `records` count as spent. */
+  /**
+   * The oldest page reserved is stored: `records` count as spent, and that page's reservation
+   * is freed (a page fetched ahead keeps its own).
+   */
   pageDone(records: number): void
   /** The run is over: whatever it still reserved is freed. */
   end(): void
@@ -146,27 +149,27 @@ export function createBudget(
     cpuSpentMs: spent,
     cpuLeftMs: left,
     startRun(pageRecords) {
-      let held = cpu.perRunMs + pageRecords * cpu.perRecordMs
-      if (!tryReserve(held)) return undefined
+      const firstPage = pageRecords * cpu.perRecordMs
+      if (!tryReserve(cpu.perRunMs + firstPage)) return undefined
       // The run's fixed cost is spent at once (claim, credentials, run row).
       reserved -= cpu.perRunMs
       estimated += cpu.perRunMs
-      held -= cpu.perRunMs
+      // What each page in flight reserved, oldest first: a page may be fetched while the one
+      // before it commits, and each one stored frees its own reservation only.
+      const held = [firstPage]
       return {
         reservePage(records) {
           const cost = records * cpu.perRecordMs
           if (!tryReserve(cost)) return false
-          held += cost
+          held.push(cost)
           return true
         },
         pageDone(records) {
-          reserved -= held
-          held = 0
+          reserved -= held.shift() ?? 0
           estimated += records * cpu.perRecordMs
         },
         end() {
-          reserved -= held
-          held = 0
+          for (const cost of held.splice(0)) reserved -= cost
         },
       }
     },
