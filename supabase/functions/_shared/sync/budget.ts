@@ -27,8 +27,8 @@ export interface RunCpu {
    */
   reservePage(records: number): boolean
   /**
-   * The oldest page reserved is stored: `records` count as spent, and that page's reservation
-   * is freed (a page fetched ahead keeps its own).
+   * The page fetched with the last reservation is read and checked (its commit, mostly sending
+   * its bytes, may still be under way): `records` count as spent.
    */
   pageDone(records: number): void
   /** The run is over: whatever it still reserved is freed. */
@@ -149,27 +149,27 @@ export function createBudget(
     cpuSpentMs: spent,
     cpuLeftMs: left,
     startRun(pageRecords) {
-      const firstPage = pageRecords * cpu.perRecordMs
-      if (!tryReserve(cpu.perRunMs + firstPage)) return undefined
+      let held = cpu.perRunMs + pageRecords * cpu.perRecordMs
+      if (!tryReserve(held)) return undefined
       // The run's fixed cost is spent at once (claim, credentials, run row).
       reserved -= cpu.perRunMs
       estimated += cpu.perRunMs
-      // What each page in flight reserved, oldest first: a page may be fetched while the one
-      // before it commits, and each one stored frees its own reservation only.
-      const held = [firstPage]
+      held -= cpu.perRunMs
       return {
         reservePage(records) {
           const cost = records * cpu.perRecordMs
           if (!tryReserve(cost)) return false
-          held.push(cost)
+          held += cost
           return true
         },
         pageDone(records) {
-          reserved -= held.shift() ?? 0
+          reserved -= held
+          held = 0
           estimated += records * cpu.perRecordMs
         },
         end() {
-          for (const cost of held.splice(0)) reserved -= cost
+          reserved -= held
+          held = 0
         },
       }
     },

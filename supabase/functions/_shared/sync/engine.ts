@@ -137,10 +137,14 @@ async function readPages(
   if (!resuming) readStartedAt = page.answeredAt
   let serverNow = page.answeredAt
   for (;;) {
+    // The page is read and checked: its CPU is spent but for sending its bytes, and counted now,
+    // so that the estimate and the CPU measured both include it when the next page's CPU is
+    // reserved (an estimate lagging a page behind the clock would scale every reservation up).
+    cpu.pageDone(page.rows.length)
     // The next page is fetched while this one commits: one page ahead, never more, so the
     // memory a run holds stays two pages. It is started only where the run would fetch it after
-    // the commit anyway: its CPU reserved first (the budget counts both pages in flight), and the
-    // time left enough for the commit under way, then the page's own fetch and commit.
+    // the commit anyway: its CPU reserved first, and the time left enough for the commit under
+    // way, then the page's own fetch and commit.
     const next = page.next
     const prefetch = next &&
         budget.remainingMs() > slowestPageMs + slowestCheckpointMs &&
@@ -168,7 +172,6 @@ async function readPages(
       await prefetch?.cancel()
       throw error
     }
-    cpu.pageDone(page.rows.length)
     counters.pages++
     if (page.cursor) {
       restartFrom = page.cursor

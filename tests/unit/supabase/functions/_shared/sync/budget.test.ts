@@ -82,26 +82,6 @@ Deno.test('startRun: a page is reserved before it is fetched, and a run ending f
   }
 })
 
-Deno.test('startRun: a page fetched ahead keeps its reservation when the page before it is stored', () => {
-  const budget = createBudget(1_000, costs, Date.now, noClock)
-  try {
-    // 5 + 20 for the first page, 20 more for the page fetched while the first commits.
-    const run = budget.startRun(2_000)!
-    assert.equal(run.reservePage(2_000), true)
-    assert.equal(budget.cpuLeftMs(), 100 - 5 - 20 - 20)
-    run.pageDone(2_000)
-    assert.equal(budget.cpuSpentMs(), 25)
-    assert.equal(budget.cpuLeftMs(), 100 - 25 - 20, 'the page ahead is still reserved')
-    run.pageDone(1_000)
-    assert.equal(budget.cpuLeftMs(), 100 - 35, 'and freed once it is stored')
-    assert.equal(run.reservePage(2_000), true)
-    run.end()
-    assert.equal(budget.cpuLeftMs(), 100 - 35)
-  } finally {
-    budget.dispose()
-  }
-})
-
 Deno.test('createBudget: a measured CPU above the estimate scales what work in flight reserves', () => {
   let cpuNow = 1_000
   const budget = createBudget(1_000, costs, Date.now, () => cpuNow)
