@@ -26,7 +26,10 @@ export interface RunCpu {
    * take it (other runs' pages in flight count), and the run should stop there.
    */
   reservePage(records: number): boolean
-  /** The page fetched with the last reservation is stored: `records` count as spent. */
+  /**
+   * The page fetched with the last reservation is read and checked (its commit, mostly sending
+   * its bytes, may still be under way): `records` count as spent.
+   */
   pageDone(records: number): void
   /** The run is over: whatever it still reserved is freed. */
   end(): void

@@ -15,7 +15,13 @@ import type { ClaimedSync } from './leases.ts'
 import { withRetry } from './retry.ts'
 import { closeRun, openRun, type RunCounters, type RunTrigger } from './run-records.ts'
 import type { SyncSettings } from './settings.ts'
-import type { ObjectSyncConfig, ReadLookback, SyncCursor, SyncSource } from './source.ts'
+import type {
+  ObjectSyncConfig,
+  ReadLookback,
+  SourcePage,
+  SyncCursor,
+  SyncSource,
+} from './source.ts'
 import { objectConfig, sourceFor } from './sources.ts'
 import type { UpsertTarget } from './upsert.ts'
 
@@ -66,11 +72,12 @@ interface ReadResult {
 }
 
 /** Runs provider calls with the transient-error retries every call of a run gets. */
-function retrier(source: SyncSource, context: RunContext, log: Logger) {
+function retrier(source: SyncSource, context: RunContext, log: Logger, signal?: AbortSignal) {
   return <T>(attempt: () => Promise<T>): Promise<T> =>
     withRetry(attempt, {
       ...context.settings.retry,
       budget: context.budget,
+      signal,
       classify(error) {
         const verdict = source.classify(error)
         return verdict?.kind === 'transient'
@@ -133,53 +140,115 @@ async function readPages(
   let restartLookback = lookback
   const fetchPage = retrier(source, context, log)
 
-  let pageStarted = performance.now()
   let slowestPageMs = 0
+  let slowestCheckpointMs = 0
+  let pageStarted = performance.now()
   let page = await fetchPage(() => source.start(stored, lookback, budget.signal))
   if (!resuming) readStartedAt = page.answeredAt
   let serverNow = page.answeredAt
   for (;;) {
-    if (page.rows.length > 0) {
-      const counts = await checkpointPage({
-        claim,
-        runId,
-        target,
-        rows: page.rows,
-        cursor: page.cursor,
-        readStartedAt,
-        apiCalls: source.apiCalls,
-        leaseSeconds: settings.leaseSeconds,
-      })
-      counters.recordsUpserted += counts.upserted
-      counters.recordsDeleted += counts.deleted
-    }
+    // The page is read and checked: its CPU is spent but for sending its bytes, and counted now,
+    // so that the estimate and the CPU measured both include it when the next page's CPU is
+    // reserved (an estimate lagging a page behind the clock would scale every reservation up).
     cpu.pageDone(page.rows.length)
+    // The next page is fetched while this one commits: one page ahead, never more, so the
+    // memory a run holds stays two pages. It is started only where the run would fetch it after
+    // the commit anyway: its CPU reserved first, and the time left enough for the commit under
+    // way, then the page's own fetch and commit.
+    const next = page.next
+    const prefetch = next &&
+        budget.remainingMs() > slowestPageMs + slowestCheckpointMs &&
+        cpu.reservePage(settings.pageSize)
+      ? prefetchPage(next, source, context, log)
+      : null
+    const committing = performance.now()
+    try {
+      if (page.rows.length > 0) {
+        const counts = await checkpointPage({
+          claim,
+          runId,
+          target,
+          rows: page.rows,
+          cursor: page.cursor,
+          readStartedAt,
+          apiCalls: source.apiCalls,
+          leaseSeconds: settings.leaseSeconds,
+        })
+        counters.recordsUpserted += counts.upserted
+        counters.recordsDeleted += counts.deleted
+      }
+    } catch (error) {
+      // The run ends here (lease lost, database down): nothing of it may outlive it.
+      await prefetch?.cancel()
+      throw error
+    }
     counters.pages++
     if (page.cursor) {
       restartFrom = page.cursor
       restartLookback = null
     }
-    slowestPageMs = Math.max(slowestPageMs, performance.now() - pageStarted)
-    const next = page.next
+    const now = performance.now()
+    slowestCheckpointMs = Math.max(slowestCheckpointMs, now - committing)
+    slowestPageMs = Math.max(slowestPageMs, now - pageStarted)
     if (!next) return { outcome: { kind: 'complete' }, readStartedAt, serverNow }
-    // Stop before a page that would likely not finish in time (its API call would be wasted),
-    // or whose records could take the CPU past the budget (with the pages in flight elsewhere).
-    if (budget.remainingMs() <= slowestPageMs || !cpu.reservePage(settings.pageSize)) {
-      return { outcome: { kind: 'budget' }, readStartedAt, serverNow }
+    // No page ahead: the next would likely not finish in time (its API call would be wasted), or
+    // its records could take the CPU past the budget (with the pages in flight elsewhere).
+    if (!prefetch) return { outcome: { kind: 'budget' }, readStartedAt, serverNow }
+    pageStarted = prefetch.startedAt
+    const fetched = await prefetch.page
+    if (fetched.ok) {
+      page = fetched.page
+    } else {
+      if (source.classify(fetched.error)?.kind !== 'read_expired') throw fetched.error
+      // The source forgot the read: a new one from the last record committed (the page just
+      // stored included) loses nothing and repeats nothing.
+      log.info('sync read expired; restarting from the last record')
+      page = await fetchPage(() => source.start(restartFrom, restartLookback, budget.signal))
     }
-    pageStarted = performance.now()
-    page = await fetchPage(async () => {
-      try {
-        return await source.next(next, budget.signal)
-      } catch (error) {
-        if (source.classify(error)?.kind !== 'read_expired') throw error
-        // The source forgot the read: a new one from the last record read loses nothing.
-        log.info('sync read expired; restarting from the last record')
-        return await source.start(restartFrom, restartLookback, budget.signal)
-      }
-    })
     serverNow = page.answeredAt ?? serverNow
   }
+}
+
+/** A page fetched ahead: settles without throwing, so a failure waits for the loop to see it. */
+interface Prefetch {
+  startedAt: number
+  page: Promise<{ ok: true; page: SourcePage } | { ok: false; error: unknown }>
+  /** Stops the fetch (and its retries) and waits until it has. */
+  cancel(): Promise<void>
+}
+
+/**
+ * Fetches the page after `next`, with the run's retries, until the budget's signal or `cancel`
+ * stops it. A read_expired is not retried here: the restart needs the cursor of the page being
+ * committed, and belongs to the loop once that page is stored.
+ */
+function prefetchPage(
+  next: string,
+  source: SyncSource,
+  context: RunContext,
+  log: Logger,
+): Prefetch {
+  const startedAt = performance.now()
+  const stop = new AbortController()
+  const signal = AbortSignal.any([context.budget.signal, stop.signal])
+  const fetchPage = retrier(source, context, log, signal)
+  const page = fetchPage(() => source.next(next, signal)).then(
+    (page) => ({ ok: true as const, page }),
+    (error: unknown) => ({ ok: false as const, error }),
+  )
+  return {
+    startedAt,
+    page,
+    async cancel() {
+      stop.abort(new PrefetchCancelledError())
+      await page
+    },
+  }
+}
+
+/** A page fetched ahead was no longer wanted: the run ended before it. */
+class PrefetchCancelledError extends Error {
+  override name = 'PrefetchCancelledError'
 }
 
 /** A read, then (when it completed) the deletes the read cannot see. */

@@ -33,6 +33,11 @@ export interface RetryOptions extends RetryPolicy {
   /** Called before each wait (logging). */
   onRetry?(error: unknown, attempt: number, waitMs: number): void
   random?: () => number
+  /**
+   * Stops the retries when it aborts (default: the budget's signal). One that also follows the
+   * budget's lets a caller give up on one call without ending the budget (a page fetched ahead).
+   */
+  signal?: AbortSignal
 }
 
 /** Waits `ms`, or rejects with BudgetExhaustedError as soon as `signal` aborts. */
@@ -62,12 +67,18 @@ export async function withRetry<T>(attempt: () => Promise<T>, options: RetryOpti
       return await attempt()
     } catch (error) {
       if (options.budget.signal.aborted) throw new BudgetExhaustedError({ cause: error })
+      if (options.signal?.aborted) throw error
       const verdict = options.classify(error)
       if (!verdict.retry || retry + 1 >= options.attempts) throw error
       const waitMs = Math.max(verdict.afterMs ?? 0, backoffMs(retry, options, options.random))
       if (waitMs >= options.budget.remainingMs()) throw error
       options.onRetry?.(error, retry + 1, waitMs)
-      await sleep(waitMs, options.budget.signal)
+      try {
+        await sleep(waitMs, options.signal ?? options.budget.signal)
+      } catch (stopped) {
+        // Stopped by the caller's own signal, not the budget: the last error is the answer.
+        throw options.budget.signal.aborted ? stopped : error
+      }
     }
   }
 }

@@ -116,3 +116,22 @@ Deno.test('withRetry: an attempt cut by the budget deadline is BudgetExhaustedEr
     )
   })
 })
+
+Deno.test('withRetry: its own signal stops the retries, even mid-wait, and the budget goes on', async () => {
+  await withBudget(10_000, async (budget) => {
+    const stop = new AbortController()
+    const { attempt, calls } = flaky(10)
+    const started = performance.now()
+    const retrying = withRetry(attempt, {
+      ...policy,
+      budget,
+      signal: stop.signal,
+      classify: () => ({ retry: true, afterMs: 5_000 }),
+      onRetry: () => stop.abort(),
+    })
+    await assert.rejects(retrying, (error) => !(error instanceof BudgetExhaustedError))
+    assert.ok(performance.now() - started < 5_000, 'the wait ended with the signal')
+    assert.equal(calls(), 1)
+    assert.equal(budget.expired(), false)
+  })
+})
