@@ -137,7 +137,15 @@ export async function assertMatchesSandbox(
   label = 'contacts',
 ): Promise<TruthReport> {
   const report = await compareWithSandbox(sql, sandbox, orgId, integrationId)
-  assert.ok(report.records > 0, `${label}: the org has no Contact to compare with`)
+  return assertExact(report, label)
+}
+
+/**
+ * Asserts a truth report (any provider's) has zero missing, extra, duplicated and stale rows,
+ * naming a few of each otherwise, and that there were records to compare.
+ */
+export function assertExact<R extends TruthReport>(report: R, label = 'contacts'): R {
+  assert.ok(report.records > 0, `${label}: the source has no record to compare with`)
   const sample = (ids: string[]) => `${ids.length} (${ids.slice(0, 3).join(', ')})`
   assert.deepEqual(
     {
