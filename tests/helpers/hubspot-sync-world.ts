@@ -14,7 +14,7 @@ import {
   startHubSpot,
 } from './hubspot-sandbox.ts'
 import { type CapturedLogs, captureLogs } from './logs.ts'
-import type { TruthReport } from './sync-truth.ts'
+import { contactRowsOf, type ContactRowView, type TruthReport } from './sync-truth.ts'
 import {
   type AdminSql,
   adminSql,
@@ -138,19 +138,6 @@ export async function withHubSpotSyncWorld(
   }
 }
 
-interface ContactRowView {
-  source_id: string
-  first_name: string | null
-  last_name: string | null
-  email: string | null
-  phone: string | null
-  company: string | null
-  title: string | null
-  source_modstamp: Date | null
-  deleted: boolean
-  sync_status: string
-}
-
 const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null)
 
 /**
@@ -163,10 +150,7 @@ export async function compareWithHubSpot(
   portalId: number,
   integrationId: string,
 ): Promise<TruthReport> {
-  const rows = await world.sql<ContactRowView[]>`
-    select source_id, first_name, last_name, email, phone, company, title, source_modstamp,
-           deleted_at is not null as deleted, sync_status
-      from public.contacts where integration_id = ${integrationId}`
+  const rows = await contactRowsOf(world.sql, integrationId)
   const byId = new Map<string, ContactRowView>()
   const duplicated: string[] = []
   for (const row of rows) {

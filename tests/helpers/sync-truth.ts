@@ -24,7 +24,8 @@ export interface TruthReport {
   stale: string[]
 }
 
-interface ContactRowView {
+/** A contacts row as the truth compares it. */
+export interface ContactRowView {
   source_id: string
   first_name: string | null
   last_name: string | null
@@ -59,6 +60,17 @@ function expectedRow(sandbox: RunningSandbox, orgId: string, record: Record<stri
   }
 }
 
+/** Every contacts row the integration wrote, as the truth compares it. */
+export async function contactRowsOf(
+  sql: AdminSql,
+  integrationId: string,
+): Promise<ContactRowView[]> {
+  return await sql<ContactRowView[]>`
+    select source_id, first_name, last_name, email, phone, company, title, source_modstamp,
+           deleted_at is not null as deleted, sync_status
+      from public.contacts where integration_id = ${integrationId}`
+}
+
 /** Compares the integration's contacts with the org's Contacts as the sandbox has them now. */
 export async function compareWithSandbox(
   sql: AdminSql,
@@ -66,10 +78,7 @@ export async function compareWithSandbox(
   orgId: string,
   integrationId: string,
 ): Promise<TruthReport> {
-  const rows = await sql<ContactRowView[]>`
-    select source_id, first_name, last_name, email, phone, company, title, source_modstamp,
-           deleted_at is not null as deleted, sync_status
-      from public.contacts where integration_id = ${integrationId}`
+  const rows = await contactRowsOf(sql, integrationId)
   const byId = new Map<string, ContactRowView>()
   const duplicated: string[] = []
   for (const row of rows) {

@@ -6,6 +6,7 @@ import { getConfig } from '../../config.ts'
 import { authorizedFetch } from '../../connections/authorized-fetch.ts'
 import { type Connection, loadConnection } from '../../connections/load.ts'
 import { ProviderError } from '../../http/errors.ts'
+import { timedExchange } from '../../http/timed-exchange.ts'
 import { type BudgetRate, takeProviderBudget, waitFor } from '../../rate-limits/provider-budget.ts'
 import { HubSpotApiError, toHubSpotError } from './api-errors.ts'
 
@@ -173,26 +174,12 @@ export class HubSpotApi {
     const waits = [takeProviderBudget(`${key}:calls`, pacing.calls)]
     if (request.search) waits.push(takeProviderBudget(`${key}:search`, pacing.searches))
     await waitFor(Math.max(...await Promise.all(waits)), request.signal)
-    const callerSignal = request.signal
-    const signal = callerSignal
-      ? AbortSignal.any([callerSignal, AbortSignal.timeout(this.#timeoutMs)])
-      : AbortSignal.timeout(this.#timeoutMs)
     this.apiCalls++
-    let response: Response
-    let text: string
-    try {
-      response = await this.#fetch(new Request(signed, { signal }))
-      text = await response.text()
-    } catch (error) {
-      if (callerSignal?.aborted) throw error
-      throw new ProviderError('HubSpot could not be reached', {
-        code: 'hubspot_unreachable',
-        cause: error,
-      })
-    }
-    return new Response(text === '' ? null : text, {
-      status: response.status,
-      headers: response.headers,
+    return await timedExchange(this.#fetch, signed, {
+      signal: request.signal,
+      timeoutMs: this.#timeoutMs,
+      provider: 'HubSpot',
+      unreachableCode: 'hubspot_unreachable',
     })
   }
 }

@@ -98,7 +98,10 @@ export const hubspotCompanies: HubSpotObjectSync = {
 
 /**
  * One integration's HubSpot companies, read for one sync run into public.accounts: the source
- * the lead plugs into the engine's (integration, object) registry once it writes accounts.
+ * to plug into the engine's (integration, object) registry once it writes accounts. Its
+ * `deletes` name company ids: the engine's delete phase must apply them to the object's own
+ * table (today's sync/deletes.ts writes public.contacts only, so this source must not run
+ * through it before that).
  */
 export const hubspotCompanySync: SourceFactory = (integrationId, options) =>
   hubspotObjectSource(hubspotCompanies, integrationId, options)

@@ -15,17 +15,10 @@ import {
   syncState,
   syncUntilComplete,
   testSyncSettings,
+  waitFor,
 } from '../../../../../helpers/sync-world.ts'
 
 const worker = fileURLToPath(new URL('../../../../../helpers/sync-worker.ts', import.meta.url))
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 const settings = (overrides = {}) => testSyncSettings({ requestTimeoutMs: 15_000, ...overrides })
 
