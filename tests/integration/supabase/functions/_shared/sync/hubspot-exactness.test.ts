@@ -254,6 +254,9 @@ Deno.test('hubspot sync: a process killed mid-page loses nothing; the next run r
     const control = world.hubspot.control
     spreadStamps(world, portalId, 60, control.now() - 60_000)
     const settings2 = settings({ leaseSeconds: 2 })
+    // Every search takes 1.5 s to arrive: once the first page is stored, the second is in
+    // flight for at least that long, and the kill 300 ms later lands while it is.
+    control.addLatency({ ms: 1_500, path: 'search', orgId: String(portalId) })
     const child = new Deno.Command(Deno.execPath(), {
       args: ['run', '-A', '--no-prompt', worker, integrationId, JSON.stringify(settings2)],
       env: world.env,
@@ -265,13 +268,13 @@ Deno.test('hubspot sync: a process killed mid-page loses nothing; the next run r
         async () => (await syncState(world.sql, integrationId)).cursor !== null,
         'a first page',
       )
-      // Every search from now on takes 2 s: the kill lands with one in flight.
-      control.addLatency({ ms: 2_000, path: 'search', orgId: String(portalId) })
       await new Promise((resolve) => setTimeout(resolve, 300))
     } finally {
       child.kill('SIGKILL')
       await child.status
     }
+    const [dead] = await syncRuns(world.sql, integrationId)
+    assert.deepEqual([dead.status, dead.pages], ['running', 1], 'the dead run kept page 1')
     control.clearLatency()
     await waitFor(
       async () => (await syncState(world.sql, integrationId)).lease_expires_at! <= new Date(),
@@ -281,6 +284,11 @@ Deno.test('hubspot sync: a process killed mid-page loses nothing; the next run r
     assert.equal(resumed.status, 'succeeded', JSON.stringify(resumed))
     const runs = await syncRuns(world.sql, integrationId)
     assert.deepEqual(runs.map((run) => run.status), ['abandoned', 'succeeded'])
+    const written = runs.reduce(
+      (sum, run) => sum + (run.records_upserted as number) + (run.records_deleted as number),
+      0,
+    )
+    assert.equal(written, 3_000, 'every record written once, across the two runs')
     await assertExactly(world, portalId, integrationId)
   })
 })
@@ -289,6 +297,8 @@ Deno.test('hubspot sync: two runs at once: one reads, the other finds the lease 
   await withHubSpotSyncWorld(async (world) => {
     const { portalId, integrationId } = await world.connect({ contacts: 2_000, seed: 20 })
     spreadStamps(world, portalId, 20, world.hubspot.control.now() - 60_000)
+    // Each page takes 200 ms: the first run is still reading when the second asks.
+    world.hubspot.control.addLatency({ ms: 200, path: 'search', orgId: String(portalId) })
     const outcomes = await Promise.allSettled([
       syncOnce(integrationId, settings()),
       syncOnce(integrationId, settings()),
