@@ -14,11 +14,11 @@
 // Needs BENCH_DB_URL: a migrated database of its own (scripts/bench.sh makes one).
 import { fileURLToPath } from 'node:url'
 import { startSalesforceSandbox } from '../sandbox/salesforce/server.ts'
-import { readContactPage } from '../../supabase/functions/_shared/providers/salesforce/contact-sync-mapping.ts'
 import {
   contactSyncSoql,
-  readStart,
-} from '../../supabase/functions/_shared/providers/salesforce/contact-sync-soql.ts'
+  readContactPage,
+} from '../../supabase/functions/_shared/providers/salesforce/contact-sync-mapping.ts'
+import { readStart } from '../../supabase/functions/_shared/providers/salesforce/sync-soql.ts'
 import { asService } from '../../supabase/functions/_shared/db/as-user.ts'
 import { closeSql, getSql } from '../../supabase/functions/_shared/db/client.ts'
 import type { ContactRow } from '../../supabase/functions/_shared/sync/tables.ts'

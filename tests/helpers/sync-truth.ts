@@ -24,7 +24,8 @@ export interface TruthReport {
   stale: string[]
 }
 
-interface ContactRowView {
+/** A contacts row as the truth compares it. */
+export interface ContactRowView {
   source_id: string
   first_name: string | null
   last_name: string | null
@@ -59,6 +60,17 @@ function expectedRow(sandbox: RunningSandbox, orgId: string, record: Record<stri
   }
 }
 
+/** Every contacts row the integration wrote, as the truth compares it. */
+export async function contactRowsOf(
+  sql: AdminSql,
+  integrationId: string,
+): Promise<ContactRowView[]> {
+  return await sql<ContactRowView[]>`
+    select source_id, first_name, last_name, email, phone, company, title, source_modstamp,
+           deleted_at is not null as deleted, sync_status
+      from public.contacts where integration_id = ${integrationId}`
+}
+
 /** Compares the integration's contacts with the org's Contacts as the sandbox has them now. */
 export async function compareWithSandbox(
   sql: AdminSql,
@@ -66,10 +78,7 @@ export async function compareWithSandbox(
   orgId: string,
   integrationId: string,
 ): Promise<TruthReport> {
-  const rows = await sql<ContactRowView[]>`
-    select source_id, first_name, last_name, email, phone, company, title, source_modstamp,
-           deleted_at is not null as deleted, sync_status
-      from public.contacts where integration_id = ${integrationId}`
+  const rows = await contactRowsOf(sql, integrationId)
   const byId = new Map<string, ContactRowView>()
   const duplicated: string[] = []
   for (const row of rows) {
@@ -137,7 +146,15 @@ export async function assertMatchesSandbox(
   label = 'contacts',
 ): Promise<TruthReport> {
   const report = await compareWithSandbox(sql, sandbox, orgId, integrationId)
-  assert.ok(report.records > 0, `${label}: the org has no Contact to compare with`)
+  return assertExact(report, label)
+}
+
+/**
+ * Asserts a truth report (any provider's) has zero missing, extra, duplicated and stale rows,
+ * naming a few of each otherwise, and that there were records to compare.
+ */
+export function assertExact<R extends TruthReport>(report: R, label = 'contacts'): R {
+  assert.ok(report.records > 0, `${label}: the source has no record to compare with`)
   const sample = (ids: string[]) => `${ids.length} (${ids.slice(0, 3).join(', ')})`
   assert.deepEqual(
     {

@@ -172,6 +172,15 @@ export function createHubSpotSandbox(options: HubSpotSandboxOptions = {}): HubSp
       counted: res.headers.has('X-HubSpot-RateLimit-Remaining'),
       fault: fault?.kind ?? null,
     })
+    // The sandbox's clock, as HubSpot's Date header gives its own (clients time their reads by
+    // it); an answer that already says is left alone.
+    if (!res.headers.has('date')) {
+      try {
+        res.headers.set('date', new Date(clock.now()).toUTCString())
+      } catch {
+        // Immutable headers (a severed response): no date, as a cut connection has none.
+      }
+    }
     return res
   }
 
@@ -224,6 +233,14 @@ export function createHubSpotSandbox(options: HubSpotSandboxOptions = {}): HubSp
     }
     if (url.hostname === HUBSPOT_HOSTS.app || url.hostname === HUBSPOT_HOSTS.api) {
       return await handleHost(url.hostname, req)
+    }
+    // The provider simulator's addressing (`/<real host>/<path>`, what PROVIDER_SIMULATOR_URL
+    // rewrites to): code under test reaches this sandbox as it would the simulator.
+    const hosted = /^\/(app\.hubspot\.com|api\.hubapi\.com)(\/.*)?$/.exec(url.pathname)
+    if (hosted) {
+      const host = hosted[1] as HubSpotHost
+      const inner = new URL(`https://${host}${hosted[2] ?? '/'}${url.search}`)
+      return await handleHost(host, new Request(inner, req))
     }
     const m = /^\/(app|api)(\/.*)?$/.exec(url.pathname)
     if (!m) {

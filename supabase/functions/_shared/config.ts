@@ -125,6 +125,23 @@ const sections = {
     PUBLIC_FUNCTIONS_URL: baseUrl.optional(),
     SUPABASE_URL: baseUrl,
   }),
+  hubspot: z.object({
+    // The share of a portal's allowance our calls may use, as a token bucket per portal shared
+    // by every worker (facts hubspot.md §7: 110 calls per rolling 10 s, 5 searches per rolling
+    // second). A bucket of capacity c refilled at r lets at most c + r·t through in any t
+    // seconds: 10 + 9·10 = 100 calls per 10 s and 1 + 4 = 5 searches per second, with room
+    // for other apps of the portal and for clocks that differ.
+    HUBSPOT_CALLS_PER_SECOND: z.coerce.number().positive().default(9),
+    HUBSPOT_CALLS_BURST: z.coerce.number().min(1).default(10),
+    HUBSPOT_SEARCHES_PER_SECOND: z.coerce.number().positive().default(4),
+    HUBSPOT_SEARCHES_BURST: z.coerce.number().min(1).default(1),
+    // After a 429 of the 10-second window, the portal's bucket is drained this long for every
+    // worker (the official SDK waits 10 s per attempt).
+    HUBSPOT_LIMIT_PAUSE_SECONDS: z.coerce.number().min(0).max(60).default(10),
+    // Every id of a synced object is reconciled this often: the only way to see GDPR deletes
+    // and merged-away records, which no listing names (facts §5).
+    HUBSPOT_ID_RECONCILE_HOURS: z.coerce.number().positive().max(24 * 30).default(24),
+  }),
   oauth: z.object({
     // The browser-facing base of the functions (https://<ref>.supabase.co/functions/v1). The
     // redirect_uri is built from it, never from SUPABASE_URL (internal under `supabase start`)

@@ -309,8 +309,9 @@ async function readDeleteLog(
 
 /**
  * Live rows the integration holds with ids in (after, upTo] (upTo null: to the end) that are
- * not among `present`: the candidates for "no longer exists". Id order is code-unit order, as
- * Salesforce sorts 18-character ids; the collation says so whatever the database default is.
+ * not among `present`: the candidates for "no longer exists". Id order is the source's
+ * (`SourceDeletes.idOrder`): code-unit order, as Salesforce sorts 18-character ids (the
+ * collation says so whatever the database default is), or numeric for integer ids.
  */
 async function heldAbsent(
   tx: Tx,
@@ -319,12 +320,19 @@ async function heldAbsent(
   after: string | null,
   upTo: string | null,
   present: string[],
+  idOrder: 'text' | 'numeric' = 'text',
 ): Promise<string[]> {
+  // Integer ids (no leading zeros) compare as numbers by (length, code units).
+  const numeric = idOrder === 'numeric'
   const rows = await tx<{ source_id: string }[]>`
     select source_id from ${tx('public.' + target.table.name)} t
      where ${ownRows(tx, claim, target)} and deleted_at is null
-       and (${after}::text is null or source_id collate "C" > ${after}::text collate "C")
-       and (${upTo}::text is null or source_id collate "C" <= ${upTo}::text collate "C")
+       and (${after}::text is null or
+            (case when ${numeric} then length(source_id) else 0 end, source_id collate "C") >
+            (case when ${numeric} then length(${after}::text) else 0 end, ${after}::text collate "C"))
+       and (${upTo}::text is null or
+            (case when ${numeric} then length(source_id) else 0 end, source_id collate "C") <=
+            (case when ${numeric} then length(${upTo}::text) else 0 end, ${upTo}::text collate "C"))
        and not (source_id = any(${present}::text[]))`
   return rows.map((row) => row.source_id)
 }
@@ -352,7 +360,9 @@ async function scanIds(
   for (;;) {
     startedAt ??= page.answeredAt
     const upTo = page.next ? page.ids.at(-1) ?? null : null
-    const candidates = await asService((tx) => heldAbsent(tx, claim, target, after, upTo, page.ids))
+    const candidates = await asService((tx) =>
+      heldAbsent(tx, claim, target, after, upTo, page.ids, deletes.idOrder)
+    )
     let vanished: string[] = []
     if (candidates.length > 0) {
       const existing = await phase.retrying(() => deletes.existing(candidates, budget.signal))

@@ -62,6 +62,12 @@ export interface IdScanPage {
 export interface SourceDeletes {
   /** How far back the delete log reaches at most (Salesforce: 15 days). */
   readonly logWindowMs: number
+  /**
+   * The order of `scanIds`: by code unit (`text`, Salesforce's 18-character ids; the default)
+   * or as the integers they are (`numeric`, HubSpot's ids: "9" before "10").
+   */
+  readonly idOrder?: 'text' | 'numeric'
+
   /** Deletes logged in [start, end) (provider time, ISO). */
   log(start: string, end: string, signal: AbortSignal): Promise<DeleteLogPage>
   /** Starts a scan of the ids that exist, after `after` (null: from the first), in id order. */

@@ -4,6 +4,7 @@
 import { authorizedFetch } from '../../connections/authorized-fetch.ts'
 import { type Connection, loadConnection } from '../../connections/load.ts'
 import { ProviderError } from '../../http/errors.ts'
+import { timedExchange } from '../../http/timed-exchange.ts'
 import { SalesforceApiError, toSalesforceError } from './rest-errors.ts'
 
 /** One REST call takes at most this long; a sync slice has a budget to keep. */
@@ -167,28 +168,16 @@ export class SalesforceApi {
 
   /** One HTTP exchange, counted, its body read within the timeout, its usage header kept. */
   async #send(signed: Request, callerSignal: AbortSignal | undefined): Promise<Response> {
-    const signal = callerSignal
-      ? AbortSignal.any([callerSignal, AbortSignal.timeout(this.#timeoutMs)])
-      : AbortSignal.timeout(this.#timeoutMs)
     this.apiCalls++
-    let response: Response
-    let text: string
-    try {
-      response = await this.#fetch(new Request(signed, { signal }))
-      text = await response.text()
-    } catch (error) {
-      if (callerSignal?.aborted) throw error
-      throw new ProviderError('Salesforce could not be reached', {
-        code: 'salesforce_unreachable',
-        cause: error,
-      })
-    }
+    const response = await timedExchange(this.#fetch, signed, {
+      signal: callerSignal,
+      timeoutMs: this.#timeoutMs,
+      provider: 'Salesforce',
+      unreachableCode: 'salesforce_unreachable',
+    })
     this.lastApiUsage = parseApiUsage(response.headers.get('sforce-limit-info')) ??
       this.lastApiUsage
-    return new Response(text === '' ? null : text, {
-      status: response.status,
-      headers: response.headers,
-    })
+    return response
   }
 }
 

@@ -14,18 +14,11 @@ import {
   syncRuns,
   syncState,
   testSyncSettings,
+  waitFor,
   withSyncWorld,
 } from '../../../../../helpers/sync-world.ts'
 
 const worker = fileURLToPath(new URL('../../../../../helpers/sync-worker.ts', import.meta.url))
-
-async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await new Promise((resolve) => setTimeout(resolve, 25))
-  }
-}
 
 Deno.test('sync: a process killed mid-page loses nothing; the next run resumes after the lease expires', async () => {
   await withSyncWorld(async (world) => {

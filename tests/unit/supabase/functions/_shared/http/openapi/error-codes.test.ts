@@ -7,6 +7,8 @@ import { repoRoot } from '../../../../../../helpers/gateway.ts'
 // codes that sync_runs records (a failed run is a 200 with its code).
 const notAnswers = new Set([
   'custom',
+  'hubspot_invalid_page',
+  'hubspot_response_invalid',
   'invalid_text',
   'salesforce_invalid_page',
   'salesforce_response_invalid',
