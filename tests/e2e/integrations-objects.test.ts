@@ -298,8 +298,8 @@ Deno.test('objects: an owner maps fields, each checked against describe, the bad
         200,
       )
       assert.deepEqual(
-        fooRuns.runs.map((r: { error_code: string }) => r.error_code),
-        ['field_missing'],
+        fooRuns.runs.map((r: { object: string; error_code: string }) => [r.object, r.error_code]),
+        [['Foo__c', 'field_missing']],
       )
       const contactRuns = await expectJson(await invoke(owner, `${contactPath}/runs`), 200)
       assert.deepEqual(contactRuns.runs, [], "another object's runs are not the contact's")

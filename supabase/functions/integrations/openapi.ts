@@ -48,6 +48,9 @@ const health = z.object({
 
 const syncRun = z.object({
   id: z.string().regex(/^[0-9]+$/),
+  object: z.string().meta({
+    description: 'The object the run synced: contact, account, lead, or the provider API name',
+  }),
   trigger: z.enum(['cron', 'manual']),
   status: z.enum(['running', 'succeeded', 'partial', 'failed', 'abandoned']),
   started_at: timestamp,

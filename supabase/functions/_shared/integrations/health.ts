@@ -34,6 +34,8 @@ export interface IntegrationHealth {
 /** One sync run as the API shows it. */
 export interface SyncRunView {
   id: string
+  /** contact, account, lead, or the provider's API name of another object. */
+  object: string
   trigger: string
   status: string
   started_at: string
@@ -108,7 +110,7 @@ export async function listSyncRuns(
       : tx``
     const ofObject = object === undefined ? tx`` : tx`and r.object = ${object}`
     const rows = await tx<SyncRunView[]>`
-      select r.id::text, r.trigger, r.status,
+      select r.id::text, r.object, r.trigger, r.status,
              to_char(r.started_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as started_at,
              r.finished_at, r.duration_ms, r.pages, r.records_upserted, r.records_deleted,
              r.api_calls, r.error_code, r.error
