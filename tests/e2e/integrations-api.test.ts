@@ -148,7 +148,7 @@ Deno.test('integrations API: disconnect revokes at Salesforce and forgets; a sec
   })
 })
 
-Deno.test('integrations API: DELETE ?purge=true erases the contacts synced from it, nothing else', async () => {
+Deno.test('integrations API: DELETE ?purge=true erases the records synced from it, nothing else', async () => {
   await withWorld({}, async (world) => {
     const id = await connected(world)
     const other = await createIntegration(world, 'Other org')
@@ -167,15 +167,48 @@ Deno.test('integrations API: DELETE ?purge=true erases the contacts synced from 
         contact(null, 'manual', 'm-1'),
       ])
     }`
+    // The other synced tables: one row from this integration, one from the other, each.
+    for (const [integrationId, n] of [[id, 1], [other, 2]] as const) {
+      const row = {
+        business_id: world.businessId,
+        integration_id: integrationId,
+        source_type: 'salesforce',
+        source_id: `00${n}000000000000AAA`,
+      }
+      await world.sql`insert into public.accounts ${world.sql({ ...row, name: 'Acme' })}`
+      await world.sql`insert into public.crm_leads ${world.sql({ ...row, last_name: 'Roe' })}`
+      await world.sql`insert into public.crm_records ${
+        world.sql({
+          business_id: world.businessId,
+          integration_id: integrationId,
+          object: 'Widget__c',
+          source_id: row.source_id,
+        })
+      }`
+    }
     const response = await disconnect(world, `${id}?purge=true`)
     assert.equal(response.status, 200)
     await response.body?.cancel()
     const left = await world.sql<{ source_id: string }[]>`
       select source_id from public.contacts where business_id = ${world.businessId} order by source_id`
     assert.deepEqual(left.map((row) => row.source_id), ['003000000000003AAA', 'm-1'])
+    for (const table of ['accounts', 'crm_leads', 'crm_records']) {
+      const rows = await world.sql<{ integration_id: string }[]>`
+        select integration_id from ${world.sql('public.' + table)}
+         where business_id = ${world.businessId}`
+      assert.deepEqual(rows.map((row) => row.integration_id), [other], `${table}: only the other's`)
+    }
     const [event] = await world.sql`
       select metadata from public.integration_events where integration_id = ${id} and type = 'disconnected'`
     assert.equal(event.metadata.contacts_deleted, 2)
+    assert.deepEqual(
+      [
+        event.metadata.accounts_deleted,
+        event.metadata.crm_leads_deleted,
+        event.metadata.crm_records_deleted,
+      ],
+      [1, 1, 1],
+    )
   })
 })
 

@@ -36,13 +36,22 @@ async function revokeGrant(integration: IntegrationRow, logger: Logger): Promise
  * such rows impossible; this does not rely on it).
  */
 async function purgeSyncedData(tx: Tx, integration: IntegrationRow) {
-  const contacts = await tx`
-    delete from public.contacts
-     where integration_id = ${integration.id} and business_id = ${integration.business_id}`
-  const leads = await tx`
-    delete from public.leads
-     where integration_id = ${integration.id} and business_id = ${integration.business_id}`
-  return { contacts_deleted: contacts.count, leads_deleted: leads.count }
+  // Every table the sync writes (contacts, accounts, CRM leads, other objects' records) and the
+  // campaign leads made from its contacts: "erase what came from this CRM" means all of it.
+  const counted = async (table: string) =>
+    (await tx`
+      delete from ${tx(table)}
+       where integration_id = ${integration.id} and business_id = ${integration.business_id}`)
+      .count
+  const contacts = await counted('public.contacts')
+  const leads = await counted('public.leads')
+  return {
+    contacts_deleted: contacts,
+    leads_deleted: leads,
+    accounts_deleted: await counted('public.accounts'),
+    crm_leads_deleted: await counted('public.crm_leads'),
+    crm_records_deleted: await counted('public.crm_records'),
+  }
 }
 
 /**
@@ -79,7 +88,7 @@ export async function disconnectIntegration(
         type: 'disconnected',
         metadata: { revocation, purged: purge, ...purged },
       })
-    } else if (purged && purged.contacts_deleted + purged.leads_deleted > 0) {
+    } else if (purged && Object.values(purged).some((count) => count > 0)) {
       await recordEvent(tx, { ...base, type: 'purged', metadata: purged })
     }
   })
