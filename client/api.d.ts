@@ -3872,7 +3872,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
+                /** @description `hubspot_limit_exceeded`: The HubSpot account's daily API limit is spent; see Retry-After; `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
                 429: {
                     headers: {
                         /** @description Seconds to wait */
@@ -3883,7 +3883,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "rate_limited" | "salesforce_limit_exceeded";
+                                code?: "hubspot_limit_exceeded" | "rate_limited" | "salesforce_limit_exceeded";
                             };
                         };
                     };
@@ -3902,7 +3902,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `hubspot_error`: HubSpot refused the request; `hubspot_path_invalid`: A HubSpot path outside the API was refused; `hubspot_unreachable`: HubSpot could not be reached; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
                 502: {
                     headers: {
                         [name: string]: unknown;
@@ -3911,7 +3911,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "hubspot_error" | "hubspot_path_invalid" | "hubspot_unreachable" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
                             };
                         };
                     };
@@ -4043,7 +4043,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
+                /** @description `hubspot_limit_exceeded`: The HubSpot account's daily API limit is spent; see Retry-After; `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
                 429: {
                     headers: {
                         /** @description Seconds to wait */
@@ -4054,7 +4054,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "rate_limited" | "salesforce_limit_exceeded";
+                                code?: "hubspot_limit_exceeded" | "rate_limited" | "salesforce_limit_exceeded";
                             };
                         };
                     };
@@ -4073,7 +4073,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `hubspot_error`: HubSpot refused the request; `hubspot_path_invalid`: A HubSpot path outside the API was refused; `hubspot_unreachable`: HubSpot could not be reached; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
                 502: {
                     headers: {
                         [name: string]: unknown;
@@ -4082,7 +4082,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "hubspot_error" | "hubspot_path_invalid" | "hubspot_unreachable" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
                             };
                         };
                     };
@@ -4225,7 +4225,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
+                /** @description `hubspot_limit_exceeded`: The HubSpot account's daily API limit is spent; see Retry-After; `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
                 429: {
                     headers: {
                         /** @description Seconds to wait */
@@ -4236,7 +4236,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "rate_limited" | "salesforce_limit_exceeded";
+                                code?: "hubspot_limit_exceeded" | "rate_limited" | "salesforce_limit_exceeded";
                             };
                         };
                     };
@@ -4255,7 +4255,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `hubspot_error`: HubSpot refused the request; `hubspot_path_invalid`: A HubSpot path outside the API was refused; `hubspot_unreachable`: HubSpot could not be reached; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
                 502: {
                     headers: {
                         [name: string]: unknown;
@@ -4264,7 +4264,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "hubspot_error" | "hubspot_path_invalid" | "hubspot_unreachable" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
                             };
                         };
                     };
@@ -4401,7 +4401,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
+                /** @description `hubspot_limit_exceeded`: The HubSpot account's daily API limit is spent; see Retry-After; `rate_limited`: Too many requests; see Retry-After; `salesforce_limit_exceeded`: The org's Salesforce API limit is spent; see Retry-After */
                 429: {
                     headers: {
                         /** @description Seconds to wait */
@@ -4412,7 +4412,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "rate_limited" | "salesforce_limit_exceeded";
+                                code?: "hubspot_limit_exceeded" | "rate_limited" | "salesforce_limit_exceeded";
                             };
                         };
                     };
@@ -4431,7 +4431,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
+                /** @description `connection_config_invalid`: A setting the provider gave is unusable; connect it again; `connection_config_missing`: The connection lacks a setting its provider needs; connect it again; `credentials_incomplete`: The stored credentials are incomplete; connect it again; `hubspot_error`: HubSpot refused the request; `hubspot_path_invalid`: A HubSpot path outside the API was refused; `hubspot_unreachable`: HubSpot could not be reached; `provider_error`: The provider failed or answered something unusable; `provider_unreachable`: The provider could not be reached; `salesforce_error`: Salesforce refused the request; `salesforce_invalid_response`: Salesforce answered an unusable body; `salesforce_path_invalid`: Salesforce gave a locator we do not follow; `salesforce_unreachable`: Salesforce could not be reached; `token_request_refused`: The token endpoint refused the request; `token_response_invalid`: The token endpoint answered an unusable body */
                 502: {
                     headers: {
                         [name: string]: unknown;
@@ -4440,7 +4440,7 @@ export interface paths {
                         "application/json": components["schemas"]["ErrorEnvelope"] & {
                             error?: {
                                 /** @enum {unknown} */
-                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
+                                code?: "connection_config_invalid" | "connection_config_missing" | "credentials_incomplete" | "hubspot_error" | "hubspot_path_invalid" | "hubspot_unreachable" | "provider_error" | "provider_unreachable" | "salesforce_error" | "salesforce_invalid_response" | "salesforce_path_invalid" | "salesforce_unreachable" | "token_request_refused" | "token_response_invalid";
                             };
                         };
                     };

@@ -63,7 +63,7 @@ Deno.test('objects (hubspot): contacts and companies listed, company fields from
         400,
       )
       assert.equal(refused.error.code, 'field_mapping_invalid')
-      assert.match(JSON.stringify(refused.error), /mapping_unsupported/)
+      assert.match(JSON.stringify(refused.error), /field_mapping must be empty/)
       const [{ n }] = await world.sql<{ n: number }[]>`
         select count(*)::int as n from public.integration_objects
          where integration_id = ${integrationId} and object = 'account'`

@@ -157,7 +157,7 @@ export async function putObjectConfiguration(
       code: 'field_mapping_invalid',
       details: [{
         path: 'field_mapping',
-        code: 'mapping_unsupported',
+        code: 'field_mapping_invalid',
         message: 'field_mapping must be empty for this provider',
       }],
     })
