@@ -42,6 +42,14 @@ export const PROPERTIES: Record<ObjectType, PropertyDef[]> = {
     text('company', 'Company Name', 'contactinformation'),
     text('city', 'City', 'contactinformation'),
     text('country', 'Country/Region', 'contactinformation'),
+    // The contact's primary company (HubSpot keeps it with the association).
+    {
+      name: 'associatedcompanyid',
+      label: 'Primary Associated Company ID',
+      type: 'number',
+      fieldType: 'number',
+      groupName: 'contactinformation',
+    },
     system('hs_object_id', 'Record ID', 'number'),
     system('createdate', 'Create Date', 'datetime'),
     system('lastmodifieddate', 'Last Modified Date', 'datetime'),

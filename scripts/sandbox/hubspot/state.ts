@@ -209,18 +209,21 @@ export class SandboxState {
       silent: true,
       searchable: true,
     })
+    // A contact's primary company is also its `associatedcompanyid` property, as HubSpot keeps it.
+    const companyOf = (c: (typeof contacts)[number]) =>
+      c.company !== null && companyIds.length ? companyIds[c.company % companyIds.length] : null
     const contactIds = this.createRecords(
       portalId,
       'contacts',
-      contacts.map((c) => c.properties),
+      contacts.map((c) => {
+        const company = companyOf(c)
+        return company === null ? c.properties : { ...c.properties, associatedcompanyid: company }
+      }),
       { source: 'IMPORT', silent: true, searchable: true },
     )
     contacts.forEach((c, i) => {
-      if (c.company !== null && companyIds.length) {
-        this.associate(portalId, contactIds[i], companyIds[c.company % companyIds.length], {
-          silent: true,
-        })
-      }
+      const company = companyOf(c)
+      if (company !== null) this.associate(portalId, contactIds[i], company, { silent: true })
     })
     return portal
   }
@@ -441,6 +444,13 @@ export class SandboxState {
     } else {
       for (const [contact, companies] of portal.contactCompanies) {
         if (companies.has(mergedId)) this.associate(portalId, contact, primaryId, { silent: true })
+      }
+      // Contacts whose primary company was absorbed now name the survivor (a contact change).
+      const primaryOf = [...portal.records.contacts.values()]
+        .filter((c) => c.properties.associatedcompanyid === mergedId)
+        .map((c) => ({ id: c.id, properties: { associatedcompanyid: primaryId } }))
+      if (primaryOf.length) {
+        this.updateRecords(portalId, 'contacts', primaryOf, { at, silent: true })
       }
     }
     this.#remove(portal, absorbed)

@@ -152,6 +152,16 @@ export async function putObjectConfiguration(
       }],
     })
   }
+  if (describe.mapsFields === false && Object.keys(input.field_mapping).length > 0) {
+    throw new ValidationError("The integration's provider does not map fields yet", {
+      code: 'field_mapping_invalid',
+      details: [{
+        path: 'field_mapping',
+        code: 'field_mapping_invalid',
+        message: 'field_mapping must be empty for this provider',
+      }],
+    })
+  }
   let fields: DescribedField[] | undefined
   if (input.enabled) {
     const resolved = await resolveObject(integration, name, { refresh: true })

@@ -52,6 +52,11 @@ export interface DescribeValidators {
 export interface ProviderDescribe {
   /** The provider's API name of each object with a table of its own (Salesforce: Contact ...). */
   ownObjects: Readonly<Partial<Record<OwnObjectKey, string>>>
+  /**
+   * False when the sync stores no field beyond its own columns (HubSpot for now): a field mapping
+   * that names a field is refused. Unset: mappings are checked against the fields.
+   */
+  mapsFields?: boolean
   /** The objects the account exposes. */
   objects(
     integrationId: string,

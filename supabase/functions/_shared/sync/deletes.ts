@@ -13,6 +13,7 @@ import type { ClaimedSync } from './leases.ts'
 import type { RunCounters } from './run-records.ts'
 import type { DeletedRecord, IdScanPage, SourceDeletes, SyncSource } from './source.ts'
 import type { SyncTable } from './tables.ts'
+import { lockCompanies } from './upsert.ts'
 
 /** The integration's delete bookkeeping, as stored in integration_sync_state. */
 export interface DeleteState {
@@ -155,7 +156,8 @@ async function applyLoggedDeletes(
   deleted: DeletedRecord[],
 ): Promise<number> {
   if (deleted.length === 0) return 0
-  const [row] = await tx<{ n: number }[]>`
+  await lockForDeletes(tx, claim, target)
+  const [row] = await tx<{ ids: string[] }[]>`
     with log as (
       select d.id, max(d."deletedAt") as deleted_at
         from jsonb_to_recordset(${JSON.stringify(deleted)}::text::jsonb)
@@ -171,10 +173,10 @@ async function applyLoggedDeletes(
          and c.source_id = log.id
          and c.deleted_at is null
          and (c.source_modstamp is null or c.source_modstamp <= log.deleted_at)
-      returning 1
+      returning c.id
     )
-    select count(*)::int as n from gone`
-  return row.n
+    select coalesce(array_agg(id::text), '{}') as ids from gone`
+  return await afterDeleted(tx, target, row.ids)
 }
 
 /** Soft-deletes live rows of records that no longer exist at all (purged, hard-deleted). */
@@ -185,17 +187,37 @@ async function applyVanished(
   ids: string[],
 ): Promise<number> {
   if (ids.length === 0) return 0
-  const [row] = await tx<{ n: number }[]>`
+  await lockForDeletes(tx, claim, target)
+  const [row] = await tx<{ ids: string[] }[]>`
     with gone as (
       update ${tx('public.' + target.table.name)} t
          set deleted_at = now(), last_synced_at = now() ${deletedStatus(tx, target)}
        where ${ownRows(tx, claim, target)}
          and t.source_id = any(${ids}::text[])
          and t.deleted_at is null
-      returning 1
+      returning t.id
     )
-    select count(*)::int as n from gone`
-  return row.n
+    select coalesce(array_agg(id::text), '{}') as ids from gone`
+  return await afterDeleted(tx, target, row.ids)
+}
+
+/**
+ * Takes the company lock the table's pages take (lockCompanies) when its deletes touch contacts
+ * (afterDelete): of a delete and a contact page, whichever commits second sees the other.
+ */
+async function lockForDeletes(tx: Tx, claim: ClaimedSync, target: DeleteTarget): Promise<void> {
+  if (target.table.afterDelete && target.table.followsAccounts) {
+    await lockCompanies(tx, claim.businessId, target.scope)
+  }
+}
+
+/**
+ * Runs the table's afterDelete over the rows just soft-deleted (the contacts' company of deleted
+ * accounts). Returns how many rows were deleted.
+ */
+async function afterDeleted(tx: Tx, target: DeleteTarget, ids: string[]): Promise<number> {
+  if (ids.length > 0 && target.table.afterDelete) await tx.unsafe(target.table.afterDelete, [ids])
+  return ids.length
 }
 
 /** Counts deletes in the run's row and counters. */

@@ -47,6 +47,12 @@ export interface SyncTable {
    */
   afterWrite?: string
   /**
+   * SQL run after the delete phase (deletes.ts) soft-deletes rows of this table, in the same
+   * transaction, with $1 the deleted rows' ids (uuid[]). The accounts' clearing of their
+   * contacts' company lives here: a delete the read cannot see never passes afterWrite.
+   */
+  afterDelete?: string
+  /**
    * Pages of this table and of the contacts of the same business commit one at a time (a
    * transaction-scoped advisory lock), so the company a contact takes from its account and the
    * name an account writes into its contacts cannot cross (see accountsTable).
@@ -131,6 +137,9 @@ export const accountsTable: SyncTable = {
      where k.business_id = $2::uuid and k.source_type = $4::text
        and k.account_source_id = a.source_id
        and (k.account_id is distinct from a.id or k.company is distinct from ${accountCompanySql})`,
+  afterDelete: `
+    update public.contacts k set company = null
+     where k.account_id = any($1::uuid[]) and k.company is not null`,
 }
 
 /** CRM leads (not campaign leads). */

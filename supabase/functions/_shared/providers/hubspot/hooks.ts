@@ -1,9 +1,11 @@
-// What HubSpot's data cannot say: the portal id from an identity call, and revocation as a DELETE
-// of the refresh token in the URL path.
+// What HubSpot's data cannot say: the portal id from an identity call, revocation as a DELETE
+// of the refresh token in the URL path, and its objects' fields (describe.ts).
 import { identityJson, revokeOutcome } from '../hook-responses.ts'
 import type { ProviderHooks } from '../types.ts'
+import { hubspotDescribe } from './describe.ts'
 
 export const hubspotHooks: ProviderHooks = {
+  describe: hubspotDescribe,
   /** `GET /account-info/v3/details` → `portalId`, the key webhooks route by (as Nango stores it). */
   async postConnect(context) {
     const response = await context.fetch(
