@@ -12,7 +12,13 @@
 // At the defaults this takes 15-25 minutes on a 2-core machine, most of it the sandbox making a
 // million contacts and the two syncs of them. Smaller sizes: BENCH_CONTACTS=50000 npm run bench.
 // Needs BENCH_DB_URL: a migrated database of its own (scripts/bench.sh makes one).
-import { fileURLToPath } from 'node:url'
+import {
+  startSyncCronWorker,
+  type SyncCronWorker,
+  tickWorker,
+  workerMemoryLimitMb,
+  workerStats,
+} from './support/sync-cron-worker.ts'
 import { startSalesforceSandbox } from '../sandbox/salesforce/server.ts'
 import {
   contactSyncSoql,
@@ -24,7 +30,6 @@ import { closeSql, getSql } from '../../supabase/functions/_shared/db/client.ts'
 import type { ContactRow } from '../../supabase/functions/_shared/sync/tables.ts'
 import type { RunSummary } from '../../supabase/functions/_shared/sync/engine.ts'
 import { syncSettings } from '../../supabase/functions/_shared/sync/settings.ts'
-import type { TickSummary } from '../../supabase/functions/_shared/sync/tick.ts'
 import { type RecordBatch, upsertContacts } from '../../supabase/functions/_shared/sync/upsert.ts'
 import { createIntegration, storeConnection } from '../../tests/helpers/integrations.ts'
 import { fixtureCallback, salesforceEnv } from '../../tests/helpers/salesforce-sandbox.ts'
@@ -149,67 +154,20 @@ async function measurementTarget(name: string) {
   return target
 }
 
-// The syncing process: the sync-cron app in a worker of its own, as the edge runtime runs it.
-const workerPath = fileURLToPath(new URL('./support/function-worker.ts', import.meta.url))
-/**
- * A hosted function's memory limit. The edge runtime makes each worker's V8 heap this size
- * (`heap_limits(0, memory_limit)`, supabase/edge-runtime crates/base/src/runtime/mod.rs) and stops
- * the worker when heap used plus external memory reach it; the worker process gets the same heap.
- * Plain Deno sizes its heap from the machine's memory (gigabytes here), and V8 then collects far
- * more lazily: at 50,000 contacts the heap used peaked at 63 MB against 26 MB with this limit,
- * the live heap after each full collection being about 19 MB in both.
- */
-const workerMemoryLimitMb = 256
-
-interface Worker {
-  url: string
-  stop(): Promise<void>
-}
+// The syncing process: the sync-cron app in a worker of its own, as the edge runtime runs it
+// (support/sync-cron-worker.ts). Its heap is a hosted function's memory limit: the edge runtime
+// makes each worker's V8 heap this size (`heap_limits(0, memory_limit)`, supabase/edge-runtime
+// crates/base/src/runtime/mod.rs) and stops the worker when heap used plus external memory reach
+// it. Plain Deno sizes its heap from the machine's memory (gigabytes here), and V8 then collects
+// far more lazily: at 50,000 contacts the heap used peaked at 63 MB against 26 MB with this limit,
+// the live heap after each full collection being about 19 MB in both.
 
 /** Starts a function worker with `extraEnv` on top of the bench's environment. */
-async function startWorker(extraEnv: Record<string, string> = {}): Promise<Worker> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      'run',
-      '-A',
-      '--no-prompt',
-      `--v8-flags=--max-heap-size=${workerMemoryLimitMb}`,
-      workerPath,
-    ],
-    env: { ...env, ...extraEnv },
-    stdout: 'piped',
-    stderr: 'inherit',
-  }).spawn()
-  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader()
-  const port = Number((await lines.read()).value?.trim())
-  // Keep draining the worker's output so it never blocks on a full pipe.
-  const drained = (async () => {
-    while (!(await lines.read()).done) { /* discard */ }
-  })()
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGTERM')
-      await child.status
-      await drained
-    },
-  }
-}
+const startWorker = (extraEnv: Record<string, string> = {}) =>
+  startSyncCronWorker({ ...env, ...extraEnv })
 
 /** One tick, as pg_cron sends it. */
-async function tick(worker: Worker): Promise<TickSummary> {
-  const response = await fetch(`${worker.url}/sync-cron`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${cronSecret}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ scheduled_at: new Date().toISOString() }),
-  })
-  if (!response.ok) throw new Error(`tick failed: ${response.status} ${await response.text()}`)
-  return await response.json()
-}
-
-async function workerStats(worker: Worker) {
-  return await (await fetch(`${worker.url}/__bench/stats`)).json()
-}
+const tick = (worker: SyncCronWorker) => tickWorker(worker, cronSecret)
 
 interface TickCost {
   cpu_ms: number
@@ -223,7 +181,7 @@ interface TickCost {
  * Ticks until the integrations' initial syncs are complete; the runs of every tick, and each
  * tick's CPU (the worker process's own, measured) and memory peaks.
  */
-async function syncInitial(worker: Worker, integrationIds: string[]) {
+async function syncInitial(worker: SyncCronWorker, integrationIds: string[]) {
   const runs: RunSummary[] = []
   const ticks: TickCost[] = []
   await workerStats(worker)
